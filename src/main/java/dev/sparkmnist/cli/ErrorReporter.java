@@ -1,0 +1,53 @@
+package dev.sparkmnist.cli;
+
+import java.io.UncheckedIOException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.idx.IdxFormatException;
+import dev.sparkmnist.model.ModelFormatException;
+import dev.sparkmnist.train.InvalidConfigException;
+import dev.sparkmnist.train.TrainingDivergedException;
+
+/**
+ * Turns a failed command into one clear line and an exit code. Spark wraps a task's exception in its own, so the
+ * cause chain is searched for the error that names the file or option; the full stack trace is shown only for
+ * failures that are not the user's input.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
+        Throwable cause = userError(ex);
+        if (cause instanceof TrainingDivergedException) {
+            cli.getErr().println("error: " + cause.getMessage());
+            return ExitCodes.DIVERGED;
+        }
+        if (cause != null) {
+            cli.getErr().println("error: " + cause.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        cli.getErr().println("error: " + ex);
+        ex.printStackTrace(cli.getErr());
+        return ExitCodes.FAILURE;
+    }
+
+    /** The first exception in the chain that describes bad input, or null. */
+    static Throwable userError(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof IdxFormatException || t instanceof InvalidConfigException
+                    || t instanceof MnistFiles.MissingDataException || t instanceof ModelFormatException
+                    || t instanceof TrainingDivergedException
+                    || (t instanceof UncheckedIOException && t.getMessage() != null)) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

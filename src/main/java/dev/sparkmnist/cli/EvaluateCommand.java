@@ -1,0 +1,70 @@
+package dev.sparkmnist.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.api.java.JavaSparkContext;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import dev.sparkmnist.data.IdxRddLoader;
+import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.eval.ConfusionMatrix;
+import dev.sparkmnist.eval.Evaluator;
+import dev.sparkmnist.eval.Metrics;
+import dev.sparkmnist.model.Json;
+import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedModel;
+import dev.sparkmnist.pipeline.SparkContexts;
+
+/** {@code evaluate}: accuracy and confusion matrix of a saved model on any IDX images/labels pair. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a saved model on an IDX images/labels pair (by default the MNIST test set).")
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "Saved model directory.")
+    String model;
+
+    @Option(names = "--images", description = "Images IDX file (instead of the test set in --data-dir).")
+    String images;
+
+    @Option(names = "--labels", description = "Labels IDX file, with --images.")
+    String labels;
+
+    @Option(names = "--metrics-out", paramLabel = "FILE", description = "Also write the metrics as JSON here.")
+    String metricsOut;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((images == null) != (labels == null)) {
+            throw new dev.sparkmnist.train.InvalidConfigException("--images and --labels go together");
+        }
+        SavedModel saved = ModelStore.load(model);
+        MnistFiles.Split split = images != null ? new MnistFiles.Split(images, labels) : MnistFiles.test(common.dataDir);
+        InputScaling scaling = InputScaling.valueOf(saved.metadata().inputScaling().toUpperCase(Locale.ROOT));
+        try (JavaSparkContext sc = SparkContexts.create("spark-mnist evaluate")) {
+            int partitions = common.partitions != null ? common.partitions : sc.defaultParallelism();
+            IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, split, partitions);
+            if (set.pixelsPerImage() != saved.network().sizes().inputs()) {
+                throw new dev.sparkmnist.train.InvalidConfigException(split.images() + ": images have "
+                        + set.pixelsPerImage() + " pixels but the model expects " + saved.network().sizes().inputs());
+            }
+            ConfusionMatrix cm = Evaluator.confusion(sc, set.blocks(), saved.network(), scaling);
+            Metrics metrics = new Metrics(null, cm);
+            System.out.println("model: " + model + " (" + saved.network().sizes() + ")");
+            System.out.println("data:  " + split.images());
+            System.out.print(metrics.toText());
+            if (metricsOut != null) {
+                java.nio.file.Files.write(java.nio.file.Path.of(metricsOut),
+                        Json.MAPPER.writeValueAsBytes(metrics.toJson()));
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

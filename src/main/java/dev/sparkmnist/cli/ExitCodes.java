@@ -1,0 +1,16 @@
+package dev.sparkmnist.cli;
+
+/** Process exit codes, documented in the README so schedulers can act on them. */
+public final class ExitCodes {
+    /** The command did what it was asked. */
+    public static final int OK = 0;
+    /** Something failed that is not the user's input (I/O, Spark, a bug). */
+    public static final int FAILURE = 1;
+    /** Bad input: unknown option, nonsense hyperparameter, missing or malformed data or model file. */
+    public static final int BAD_INPUT = 2;
+    /** Training diverged (loss or weights NaN/infinite); nothing was published. */
+    public static final int DIVERGED = 3;
+
+    private ExitCodes() {
+    }
+}

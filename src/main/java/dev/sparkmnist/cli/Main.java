@@ -1,0 +1,35 @@
+package dev.sparkmnist.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code spark-mnist} command line: {@code train}, {@code evaluate} and friends. Run it through
+ * {@code submit.sh}, {@code spark-submit}, or plain {@code java} with Spark on the classpath.
+ */
+@Command(name = "spark-mnist", mixinStandardHelpOptions = true, version = "spark-mnist 0.1.0",
+        description = "Trains a 784-H-10 tanh/softmax network on MNIST as a distributed Apache Spark batch job.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(ConfigDefaults.load());
+        cli.setExecutionExceptionHandler(new ErrorReporter());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setErr(new PrintWriter(System.err, true));
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

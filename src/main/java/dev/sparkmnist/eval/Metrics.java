@@ -1,0 +1,70 @@
+package dev.sparkmnist.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The evaluation of one model: confusion matrices on the training and test sets (either may be absent), as the
+ * printed table and the {@code metrics.json} written beside the model.
+ */
+public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
+
+    /** The content of {@code metrics.json}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (train != null) {
+            m.put("trainAccuracy", train.accuracy());
+        }
+        if (test != null) {
+            m.put("testAccuracy", test.accuracy());
+        }
+        if (train != null) {
+            m.put("train", split(train));
+        }
+        if (test != null) {
+            m.put("test", split(test));
+        }
+        return m;
+    }
+
+    /** Accuracy only, for {@code model.json}. */
+    public Map<String, Object> summary() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (train != null) {
+            m.put("trainAccuracy", train.accuracy());
+        }
+        if (test != null) {
+            m.put("testAccuracy", test.accuracy());
+        }
+        return m;
+    }
+
+    /** The tables a person reads at the end of a run. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        if (train != null) {
+            sb.append(String.format(Locale.ROOT, "training accuracy: %.2f%% (%d of %d)%n", 100 * train.accuracy(),
+                    train.correct(), train.total()));
+        }
+        if (test != null) {
+            sb.append(String.format(Locale.ROOT, "test accuracy:     %.2f%% (%d of %d)%n", 100 * test.accuracy(),
+                    test.correct(), test.total()));
+            sb.append("\ntest confusion matrix (rows: true digit, columns: predicted)\n").append(test.toTable());
+        }
+        return sb.toString();
+    }
+
+    private static Map<String, Object> split(ConfusionMatrix c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accuracy", c.accuracy());
+        m.put("samples", c.total());
+        double[] perClass = new double[c.classes()];
+        for (int k = 0; k < perClass.length; k++) {
+            perClass[k] = c.classAccuracy(k);
+        }
+        m.put("perClassAccuracy", perClass);
+        m.put("confusion", c.rows());
+        return m;
+    }
+}

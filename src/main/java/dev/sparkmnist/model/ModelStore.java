@@ -1,0 +1,149 @@
+package dev.sparkmnist.model;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.nn.Network;
+
+/**
+ * Saves and loads model directories on any Hadoop path. A directory holds {@code model.json}, the four weight
+ * arrays as {@code .npy} files ({@code W1.npy} inputs x hidden, {@code b1.npy}, {@code W2.npy} hidden x outputs,
+ * {@code b2.npy}) and any extra files such as {@code metrics.json}.
+ *
+ * <p>Saving writes everything into a hidden temporary directory beside the target and renames it into place,
+ * so a crash never leaves a half-written model under the real name; a model already there is replaced only
+ * after the new one is complete.
+ */
+public final class ModelStore {
+    public static final String MODEL_JSON = "model.json";
+
+    private ModelStore() {
+    }
+
+    /** Writes {@code model} plus {@code extraFiles} (name to content) to {@code dir}, atomically. */
+    public static void save(String dir, SavedModel model, Map<String, byte[]> extraFiles) {
+        Path target = new Path(dir);
+        try {
+            FileSystem fs = target.getFileSystem(new Configuration());
+            fs.setWriteChecksum(false);
+            Path parent = target.getParent();
+            if (parent != null) {
+                fs.mkdirs(parent);
+            }
+            Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+            fs.mkdirs(tmp);
+            Map<String, byte[]> files = new LinkedHashMap<>(weightFiles(model.network()));
+            files.putAll(extraFiles);
+            files.put(MODEL_JSON, Json.MAPPER.writeValueAsBytes(model.metadata()));
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                try (OutputStream out = fs.create(new Path(tmp, f.getKey()), true)) {
+                    out.write(f.getValue());
+                }
+            }
+            Path old = null;
+            if (fs.exists(target)) {
+                old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
+                rename(fs, target, old);
+            }
+            rename(fs, tmp, target);
+            if (old != null) {
+                fs.delete(old, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot save model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads and checks a model directory: format, version, and every array's shape against the layer sizes. */
+    public static SavedModel load(String dir) {
+        Path root = new Path(dir);
+        try {
+            FileSystem fs = root.getFileSystem(new Configuration());
+            if (!fs.exists(root)) {
+                throw new ModelFormatException(dir + ": no such model directory");
+            }
+            ModelMetadata meta;
+            try {
+                meta = Json.MAPPER.readValue(read(fs, new Path(root, MODEL_JSON), dir), ModelMetadata.class);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": not valid model JSON: "
+                        + e.getOriginalMessage(), e);
+            }
+            if (!ModelMetadata.FORMAT.equals(meta.format())) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": format is '" + meta.format()
+                        + "', expected '" + ModelMetadata.FORMAT + "'");
+            }
+            if (meta.formatVersion() != ModelMetadata.FORMAT_VERSION) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": format version " + meta.formatVersion()
+                        + " is not supported (this program reads version " + ModelMetadata.FORMAT_VERSION + ")");
+            }
+            int[] l = meta.layers();
+            if (l == null || l.length != 3 || l[0] < 1 || l[1] < 1 || l[2] < 2 || l[0] > 1 << 20
+                    || l[1] > 100_000 || l[2] > 1000) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": layers must be [inputs, hidden, outputs]"
+                        + " with sensible sizes, found " + java.util.Arrays.toString(l));
+            }
+            LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
+            double[] p = new double[sizes.parameterCount()];
+            copy(fs, root, dir, "W1.npy", p, sizes.w1Offset(), sizes.inputs(), sizes.hidden());
+            copy(fs, root, dir, "b1.npy", p, sizes.b1Offset(), sizes.hidden());
+            copy(fs, root, dir, "W2.npy", p, sizes.w2Offset(), sizes.hidden(), sizes.outputs());
+            copy(fs, root, dir, "b2.npy", p, sizes.b2Offset(), sizes.outputs());
+            return new SavedModel(new Network(sizes, p), meta);
+        } catch (IOException e) {
+            throw new ModelFormatException(dir + ": cannot load model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The four weight arrays, encoded as .npy. */
+    static Map<String, byte[]> weightFiles(Network net) {
+        LayerSizes s = net.sizes();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("W1.npy", NpyArrays.encode(net.block(s.w1Offset(), s.b1Offset()), s.inputs(), s.hidden()));
+        files.put("b1.npy", NpyArrays.encode(net.block(s.b1Offset(), s.w2Offset()), s.hidden()));
+        files.put("W2.npy", NpyArrays.encode(net.block(s.w2Offset(), s.b2Offset()), s.hidden(), s.outputs()));
+        files.put("b2.npy", NpyArrays.encode(net.block(s.b2Offset(), s.parameterCount()), s.outputs()));
+        return files;
+    }
+
+    private static void copy(FileSystem fs, Path root, String dir, String name, double[] into, int offset,
+                             int... shape) throws IOException {
+        double[] values = NpyArrays.decode(read(fs, new Path(root, name), dir), dir + "/" + name, shape);
+        System.arraycopy(values, 0, into, offset, values.length);
+    }
+
+    /** Reads a small file whole, refusing anything over 2 GiB. */
+    static byte[] read(FileSystem fs, Path p, String dir) throws IOException {
+        try {
+            long len = fs.getFileStatus(p).getLen();
+            if (len > Integer.MAX_VALUE - 16) {
+                throw new ModelFormatException(p + ": " + len + " bytes is too large for a model file");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
+            try (InputStream in = fs.open(p)) {
+                in.transferTo(out);
+            }
+            return out.toByteArray();
+        } catch (FileNotFoundException e) {
+            throw new ModelFormatException(dir + ": missing " + p.getName());
+        }
+    }
+
+    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("rename " + from + " -> " + to + " failed");
+        }
+    }
+}

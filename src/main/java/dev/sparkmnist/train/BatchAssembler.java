@@ -1,0 +1,35 @@
+package dev.sparkmnist.train;
+
+import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.nn.Workspace;
+
+/** Copies chosen records of a byte block into a workspace as scaled doubles, one column per sample. */
+public final class BatchAssembler {
+    private BatchAssembler() {
+    }
+
+    /** Fills columns {@code 0..n)} of {@code ws.x} and {@code ws.y} with records {@code indices[0..n)}. */
+    public static void fill(ImageBlock block, int[] indices, int n, double scale, Workspace ws) {
+        int d = block.pixelsPerImage();
+        byte[] pixels = block.pixels();
+        for (int j = 0; j < n; j++) {
+            copy(pixels, indices[j] * d, d, scale, ws.x, j * d);
+            ws.y[j] = block.label(indices[j]);
+        }
+    }
+
+    /** Fills columns with the {@code n} consecutive records starting at {@code first}. */
+    public static void fillRange(ImageBlock block, int first, int n, double scale, Workspace ws) {
+        int d = block.pixelsPerImage();
+        copy(block.pixels(), first * d, n * d, scale, ws.x, 0);
+        for (int j = 0; j < n; j++) {
+            ws.y[j] = block.label(first + j);
+        }
+    }
+
+    private static void copy(byte[] src, int from, int len, double scale, double[] dst, int to) {
+        for (int k = 0; k < len; k++) {
+            dst[to + k] = (src[from + k] & 0xff) * scale;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sparkmnist.train;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.nn.Backprop;
+import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.nn.Workspace;
+
+/**
+ * The executor side of one training round, for one partition: draw this partition's share of the mini-batch,
+ * then either return the summed gradient (synchronous SGD) or take {@code steps} local optimiser steps and return
+ * the resulting parameters and velocity (local SGD). Batch buffers are reused across rounds per task thread.
+ */
+final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>, Iterator<PartitionResult>> {
+    private static final long serialVersionUID = 1L;
+    private static final ThreadLocal<Workspace> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<int[]> INDICES = new ThreadLocal<>();
+
+    private final LayerSizes sizes;
+    private final Broadcast<double[]> model;
+    private final StepPlan plan;
+
+    PartitionStepTask(LayerSizes sizes, Broadcast<double[]> model, StepPlan plan) {
+        this.sizes = sizes;
+        this.model = model;
+        this.plan = plan;
+    }
+
+    @Override
+    public Iterator<PartitionResult> call(Integer partition, Iterator<ImageBlock> blocks) {
+        if (!blocks.hasNext()) {
+            throw new IllegalStateException("partition " + partition + " holds no training records");
+        }
+        ImageBlock block = blocks.next();
+        if (blocks.hasNext()) {
+            throw new IllegalStateException("partition " + partition + " holds more than one block");
+        }
+        int p = partition;
+        Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.batchSize());
+        SCRATCH.set(ws);
+        int[] indices = INDICES.get();
+        if (indices == null || indices.length < plan.batchSize()) {
+            indices = new int[plan.batchSize()];
+            INDICES.set(indices);
+        }
+        double[] broadcast = model.value();
+        int n = sizes.parameterCount();
+        return List.of(plan.local()
+                ? localSteps(p, block, ws, indices, broadcast, n)
+                : gradient(p, block, ws, indices, new Network(sizes, broadcast))).iterator();
+    }
+
+    private PartitionResult gradient(int p, ImageBlock block, Workspace ws, int[] indices, Network net) {
+        double[] grad = new double[sizes.parameterCount()];
+        int drawn = draw(p, plan.firstStep(), block, ws, indices);
+        double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad);
+        return new PartitionResult(p, grad, loss, drawn);
+    }
+
+    private PartitionResult localSteps(int p, ImageBlock block, Workspace ws, int[] indices, double[] broadcast,
+                                       int n) {
+        double[] params = Arrays.copyOfRange(broadcast, 0, n);
+        double[] velocity = Arrays.copyOfRange(broadcast, n, 2 * n);
+        Network net = new Network(sizes, params);
+        double[] grad = new double[n];
+        double loss = 0;
+        long samples = 0;
+        for (int k = 0; k < plan.steps(); k++) {
+            int drawn = draw(p, plan.firstStep() + k, block, ws, indices);
+            if (drawn == 0) {
+                continue;
+            }
+            Arrays.fill(grad, 0);
+            loss += Backprop.accumulate(net, ws, drawn, grad);
+            samples += drawn;
+            // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
+            // as in synchronous SGD.
+            double scale = (double) plan.batchSize() / drawn;
+            for (int i = 0; i < n; i++) {
+                grad[i] *= scale;
+            }
+            MomentumSgd.step(sizes, params, velocity, grad, plan.learningRates()[k], plan.lambda(), plan.momentum());
+        }
+        double[] out = new double[2 * n];
+        System.arraycopy(params, 0, out, 0, n);
+        System.arraycopy(velocity, 0, out, n, n);
+        return new PartitionResult(p, out, loss, samples);
+    }
+
+    private int draw(int p, long step, ImageBlock block, Workspace ws, int[] indices) {
+        int drawn = plan.sampler().draw(plan.seed(), step, p, block.firstRecord(), block.count(), plan.share(p),
+                indices);
+        BatchAssembler.fill(block, indices, drawn, plan.inputScale(), ws);
+        return drawn;
+    }
+}

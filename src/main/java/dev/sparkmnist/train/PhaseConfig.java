@@ -1,0 +1,44 @@
+package dev.sparkmnist.train;
+
+import java.io.Serializable;
+
+/**
+ * The hyperparameters of one training phase. The notebook trains in two phases (lr 0.001 / lambda 0.05, then
+ * lr 0.0001 / lambda 0.02); a later phase continues from the weights the previous one left.
+ *
+ * @param iterations   mini-batches of {@code batchSize} to process
+ * @param batchSize    samples per mini-batch (summed over all partitions)
+ * @param learningRate step size applied to the batch-summed gradient (the notebook's epsilon)
+ * @param lambda       L2 regularisation strength
+ * @param momentum     heavy-ball momentum, 0 for the notebook's plain gradient descent
+ * @param localSteps   optimiser steps each partition takes per Spark job before the models are averaged;
+ *                     1 is exact synchronous SGD (one gradient sum per job)
+ * @param schedule     how the learning rate moves during the phase
+ */
+public record PhaseConfig(long iterations, int batchSize, double learningRate, double lambda, double momentum,
+                          int localSteps, LearningRateSchedule schedule) implements Serializable {
+
+    /** Validates every value once, naming the command-line option in the message. */
+    public PhaseConfig {
+        require(iterations >= 1, "--iterations must be at least 1, got " + iterations);
+        require(batchSize >= 1, "--batch-size must be at least 1, got " + batchSize);
+        require(Double.isFinite(learningRate) && learningRate > 0,
+                "--lr must be a positive number, got " + learningRate);
+        require(Double.isFinite(lambda) && lambda >= 0, "--lambda must be zero or positive, got " + lambda);
+        require(Double.isFinite(momentum) && momentum >= 0 && momentum < 1,
+                "--momentum must be in [0, 1), got " + momentum);
+        require(localSteps >= 1, "--local-steps must be at least 1, got " + localSteps);
+        require(schedule != null, "--schedule must be given");
+    }
+
+    /** The notebook's plain gradient descent: no momentum, one step per job, constant rate. */
+    public static PhaseConfig plain(long iterations, int batchSize, double learningRate, double lambda) {
+        return new PhaseConfig(iterations, batchSize, learningRate, lambda, 0, 1, LearningRateSchedule.CONSTANT);
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new InvalidConfigException(message);
+        }
+    }
+}

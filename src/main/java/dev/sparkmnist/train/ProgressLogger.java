@@ -1,0 +1,73 @@
+package dev.sparkmnist.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs a progress line every {@code every} iterations (iteration, mean batch loss since the last line, samples per
+ * second, elapsed time, ETA) and keeps those points as the run's loss history.
+ */
+public final class ProgressLogger implements TrainingListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressLogger.class);
+
+    private final long every;
+    private final long totalIterations;
+    private final int phases;
+    private final List<LossPoint> history = new ArrayList<>();
+    private long iterationsDone;
+    private long samplesDone;
+    private long nextLog;
+    private double lossSum;
+    private int lossRounds;
+
+    public ProgressLogger(long every, long totalIterations, int phases) {
+        this.every = every;
+        this.totalIterations = totalIterations;
+        this.phases = phases;
+        this.nextLog = every;
+    }
+
+    /** The history of logged (iteration, loss) points, oldest first. */
+    public List<LossPoint> history() {
+        return Collections.unmodifiableList(history);
+    }
+
+    @Override
+    public void afterRound(TrainingState state, RoundStats stats) {
+        iterationsDone += stats.iterations();
+        samplesDone += stats.samples();
+        lossSum += stats.batchLoss();
+        lossRounds++;
+        if (iterationsDone < nextLog && iterationsDone < totalIterations) {
+            return;
+        }
+        while (nextLog <= iterationsDone) {
+            nextLog += every;
+        }
+        double loss = lossSum / lossRounds;
+        lossSum = 0;
+        lossRounds = 0;
+        history.add(new LossPoint(state.phase(), state.globalStep(), loss));
+        double seconds = stats.elapsedNanos() / 1e9;
+        double rate = samplesDone / Math.max(seconds, 1e-9);
+        double eta = seconds / iterationsDone * (totalIterations - iterationsDone);
+        LOG.info(String.format(Locale.ROOT, "phase %d/%d  iteration %,d/%,d  loss %.4f  %,.0f samples/s  "
+                        + "elapsed %s  ETA %s", state.phase() + 1, phases, iterationsDone, totalIterations, loss,
+                rate, clock(seconds), clock(eta)));
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** One logged point: phase, global iteration and the mean batch loss since the previous point. */
+    public record LossPoint(int phase, long iteration, double loss) {
+    }
+}

@@ -1,0 +1,20 @@
+package dev.sparkmnist.train;
+
+import java.io.Serializable;
+
+/**
+ * What every partition does in one Spark job: which global steps, with which batch size and learning rates, and
+ * whether it returns a gradient (synchronous SGD) or runs the steps itself and returns its model (local SGD).
+ */
+record StepPlan(long seed, long firstStep, double[] learningRates, int batchSize, int partitions, double inputScale,
+                double lambda, double momentum, boolean local, BatchSampler sampler) implements Serializable {
+
+    int steps() {
+        return learningRates.length;
+    }
+
+    /** Partition {@code p}'s fair share of the mini-batch: the batch split as evenly as possible. */
+    int share(int p) {
+        return batchSize / partitions + (p < batchSize % partitions ? 1 : 0);
+    }
+}

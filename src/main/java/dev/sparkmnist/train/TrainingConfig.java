@@ -1,0 +1,36 @@
+package dev.sparkmnist.train;
+
+import java.io.Serializable;
+import java.util.List;
+
+import dev.sparkmnist.data.InputScaling;
+
+/**
+ * Everything that decides a training run's result: network width, seed, input scaling, partitions and the
+ * phases. Immutable and validated once, at construction.
+ *
+ * @param hidden     hidden units H
+ * @param seed       seeds the initial weights and every mini-batch draw
+ * @param scaling    how pixels become inputs
+ * @param partitions how many partitions (and so tasks per Spark job) the training data is split into
+ * @param logEvery   iterations between progress lines
+ * @param phases     one or more training phases, run in order
+ */
+public record TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
+                             List<PhaseConfig> phases) implements Serializable {
+
+    public TrainingConfig {
+        PhaseConfig.require(hidden >= 1 && hidden <= 100_000, "--hidden must be 1..100000, got " + hidden);
+        PhaseConfig.require(scaling != null, "--scaling must be raw or unit");
+        PhaseConfig.require(partitions >= 1 && partitions <= 100_000,
+                "--partitions must be 1..100000, got " + partitions);
+        PhaseConfig.require(logEvery >= 1, "--log-every must be at least 1, got " + logEvery);
+        PhaseConfig.require(phases != null && !phases.isEmpty(), "at least one training phase is needed");
+        phases = List.copyOf(phases);
+    }
+
+    /** Total iterations over all phases. */
+    public long totalIterations() {
+        return phases.stream().mapToLong(PhaseConfig::iterations).sum();
+    }
+}
