@@ -1,0 +1,61 @@
+package dev.sparkmnist.testing;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.idx.IdxWriter;
+
+/**
+ * Small generated IDX data sets for tests: each class k lights up its own horizontal band of the image, plus
+ * noise, so a network separates them easily. Deterministic from a seed.
+ */
+public final class SyntheticDigits {
+    private SyntheticDigits() {
+    }
+
+    /** {@code count} images of {@code side x side} pixels, back to back. */
+    public static byte[] images(byte[] labels, int side, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int d = side * side;
+        byte[] pixels = new byte[labels.length * d];
+        for (int i = 0; i < labels.length; i++) {
+            int band = labels[i] * side / 10;
+            for (int p = 0; p < d; p++) {
+                int row = p / side;
+                boolean lit = row >= band && row < band + Math.max(1, side / 10);
+                int v = lit ? 180 + r.nextInt(76) : r.nextInt(60);
+                pixels[i * d + p] = (byte) v;
+            }
+        }
+        return pixels;
+    }
+
+    /** Random labels 0..9. */
+    public static byte[] labels(int count, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) r.nextInt(10);
+        }
+        return labels;
+    }
+
+    /**
+     * Writes the four MNIST-named files (train and test) into {@code dir}, 28x28 images.
+     *
+     * @return {@code dir}
+     */
+    public static Path writeMnistLike(Path dir, int trainCount, int testCount, boolean gzip, long seed) {
+        byte[] trainLabels = labels(trainCount, seed);
+        byte[] testLabels = labels(testCount, seed + 1);
+        String suffix = gzip ? ".gz" : "";
+        IdxWriter.writeImages(dir.resolve(MnistFiles.TRAIN_IMAGES + suffix).toString(),
+                images(trainLabels, 28, seed), trainCount, 28, 28, gzip);
+        IdxWriter.writeLabels(dir.resolve(MnistFiles.TRAIN_LABELS + suffix).toString(), trainLabels, gzip);
+        IdxWriter.writeImages(dir.resolve(MnistFiles.TEST_IMAGES + suffix).toString(),
+                images(testLabels, 28, seed + 1), testCount, 28, 28, gzip);
+        IdxWriter.writeLabels(dir.resolve(MnistFiles.TEST_LABELS + suffix).toString(), testLabels, gzip);
+        return dir;
+    }
+}
