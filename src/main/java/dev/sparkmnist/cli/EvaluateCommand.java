@@ -48,7 +48,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         SavedModel saved = ModelStore.load(model);
         MnistFiles.Split split = images != null ? new MnistFiles.Split(images, labels) : MnistFiles.test(common.dataDir);
         InputScaling scaling = InputScaling.valueOf(saved.metadata().inputScaling().toUpperCase(Locale.ROOT));
-        try (JavaSparkContext sc = SparkContexts.create("spark-mnist evaluate")) {
+        try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {
+            JavaSparkContext sc = spark.context();
             int partitions = common.partitions != null ? common.partitions : sc.defaultParallelism();
             IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, split, partitions);
             if (set.pixelsPerImage() != saved.network().sizes().inputs()) {

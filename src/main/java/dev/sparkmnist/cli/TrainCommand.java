@@ -104,7 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         List<PhaseConfig> resolved = resolvePhases(p, trainCount);
         String outDir = out != null ? out : "models/" + p.name();
-        try (JavaSparkContext sc = SparkContexts.create("spark-mnist train")) {
+        try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
+            JavaSparkContext sc = spark.context();
             int partitions = common.partitions != null ? common.partitions : sc.defaultParallelism();
             TrainingConfig config = new TrainingConfig(hidden != null ? hidden : p.hidden(), seed,
                     scaling != null ? scaling : p.scaling(), partitions,

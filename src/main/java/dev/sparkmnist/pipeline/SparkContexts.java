@@ -1,22 +1,41 @@
 package dev.sparkmnist.pipeline;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Creates the Spark context: whatever {@code spark-submit} or {@code -Dspark.*} properties say, with defaults
- * that make a run work with no cluster at all ({@code local[*]}) and keep native BLAS to one thread per task.
+ * Opens the Spark context for a command: whatever {@code spark-submit} or {@code -Dspark.*} properties say, with
+ * defaults that make a run work with no cluster at all ({@code local[*]}) and keep native BLAS to one thread per
+ * task. If a context is already running in this JVM (an embedding application, or tests) it is used and left
+ * running.
  */
 public final class SparkContexts {
     private SparkContexts() {
     }
 
-    public static JavaSparkContext create(String appName) {
+    /** A context and whether closing the handle stops it. */
+    public record Handle(JavaSparkContext context, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                context.close();
+            }
+        }
+    }
+
+    public static Handle open(String appName) {
+        // getActive is Scala package-private but public in bytecode; it is the only way to ask without creating.
+        scala.Option<SparkContext> active = SparkContext$.MODULE$.getActive();
+        if (active.isDefined()) {
+            return new Handle(JavaSparkContext.fromSparkContext(active.get()), false);
+        }
         SparkConf conf = new SparkConf()
                 .setIfMissing("spark.master", "local[*]")
                 .setIfMissing("spark.app.name", appName)
                 .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
-        return new JavaSparkContext(conf);
+        return new Handle(new JavaSparkContext(conf), true);
     }
 }
