@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark: our default preset vs Spark MLlib's MultilayerPerceptronClassifier on the same MNIST
+# files and the same local[2] Spark, the gradient kernel vs the gemm ceiling, cache bytes per pixel, and throughput
+# on generated 600k / 3M training sets. Prints a table; writes bench/results.json. Not part of `mvn test`.
+#   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,mlpc,scale] ...
+# Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
+# 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export OPENBLAS_NUM_THREADS=1
+export SPARK_SCALA_VERSION=2.13
+
+DATA_DIR="${MNIST_DIR:-../shared/data/mnist}"
+[[ -d "$DATA_DIR" ]] || DATA_DIR=data/mnist
+
+# spark-mllib comes in only through the `bench` profile; the benchmark sources compile against it here.
+mvn -q -B -Pbench compile dependency:build-classpath -Dmdep.includeScope=compile \
+  -Dmdep.outputFile=target/bench-classpath.txt >&2
+CP="target/classes:$(cat target/bench-classpath.txt)"
+rm -rf target/bench-classes
+mkdir -p target/bench-classes
+javac -d target/bench-classes -cp "$CP" $(find src/bench/java -name '*.java')
+
+BLAS_OPT=()
+if ldconfig -p 2>/dev/null | grep -q libopenblas.so.0; then
+  BLAS_OPT=(-Ddev.ludovic.netlib.blas.nativeLib=libopenblas.so.0)
+fi
+mapfile -t JAVA_OPTS < <(grep -v '^#' conf/java-options)
+exec java -Xmx"${BENCH_HEAP:-10g}" "${JAVA_OPTS[@]}" "${BLAS_OPT[@]}" \
+  -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
+  -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
+  -cp "target/bench-classes:$CP" dev.sparkmnist.bench.BenchMain --data-dir "$DATA_DIR" "$@"

@@ -1,0 +1,292 @@
+package dev.sparkmnist.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import dev.sparkmnist.data.IdxRddLoader;
+import dev.sparkmnist.data.IdxRddLoader.LoadedSet;
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.model.Json;
+import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.pipeline.BlasReport;
+import dev.sparkmnist.pipeline.Presets;
+import dev.sparkmnist.train.LearningRateSchedule;
+import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.TrainingConfig;
+
+/**
+ * The side-by-side benchmark (run by {@code bench/run.sh}): our default preset against Spark MLlib's
+ * {@code MultilayerPerceptronClassifier} on the same MNIST files and the same {@code local[2]} Spark, plus the
+ * gradient kernel against the BLAS gemm ceiling, the cache's bytes per pixel, the notebook preset's per-job cost
+ * and throughput on generated 600k and 3M sets. Prints a table and writes everything to a JSON file.
+ *
+ * <p>Options: {@code --data-dir DIR --out FILE --work DIR --repeats N --only a,b --sizes 60000,600000
+ * --scale-iterations N --mlpc-iterations N --mlpc-chunk N}; for tuning the preset: {@code --iterations --batch
+ * --lr --lambda --momentum --local-steps --hidden --seed --eval-every}.
+ */
+public final class BenchMain {
+    private final Map<String, String> opts = new HashMap<>();
+    private final Map<String, Object> json = new LinkedHashMap<>();
+    private final List<String[]> rows = new ArrayList<>();
+
+    public static void main(String[] args) throws IOException {
+        new BenchMain(args).run();
+    }
+
+    private BenchMain(String[] args) {
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+    }
+
+    private String opt(String key, String fallback) {
+        return opts.getOrDefault(key, fallback);
+    }
+
+    private boolean wants(String section) {
+        String only = opts.get("only");
+        return only == null || Set.of(only.split(",")).contains(section);
+    }
+
+    private void run() throws IOException {
+        String dataDir = opt("data-dir", "../shared/data/mnist");
+        long benchStart = System.nanoTime();
+        SparkSession spark = SparkSession.builder().master(System.getProperty("spark.master", "local[2]"))
+                .appName("spark-mnist bench").config("spark.ui.enabled", "false").getOrCreate();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int partitions = sc.defaultParallelism();
+        List<String> executorBlas = BlasReport.log(sc);
+        json.put("sparkMaster", sc.master());
+        json.put("partitions", partitions);
+        json.put("blasDriver", dev.sparkmnist.nn.Blas.implementation());
+        json.put("blasExecutors", executorBlas);
+
+        LoadedSet train = IdxRddLoader.load(sc, MnistFiles.train(dataDir), partitions);
+        LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
+        train.blocks().count();
+        test.blocks().count();
+        double bpp = ScaleBench.bytesPerPixel(sc, train);
+        json.put("cacheBytesPerPixel", bpp);
+        row("cache: bytes per training pixel (target <= 1.1)", f(bpp, 3), bpp <= 1.1 ? "met" : "missed");
+
+        TrainingConfig ours = oursConfig(partitions);
+        LayerSizes sizes = new LayerSizes(train.pixelsPerImage(), ours.hidden(), 10);
+        if (wants("kernel")) {
+            kernel(sizes, ours.phases().get(0).batchSize() / partitions);
+        }
+        if (wants("ours")) {
+            oursSection(sc, train, test, ours);
+        }
+        if (wants("notebook")) {
+            notebook(sc, train, test, partitions);
+        }
+        if (wants("mlpc")) {
+            mlpc(spark, train, test, ours.hidden(), partitions);
+        }
+        if (wants("scale")) {
+            scale(sc, dataDir, ours);
+        }
+        json.put("benchSeconds", (System.nanoTime() - benchStart) / 1e9);
+        row("whole benchmark, seconds (budget 900)", f((System.nanoTime() - benchStart) / 1e9, 0), "");
+        print();
+        Path out = Path.of(opt("out", "bench/results.json"));
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        System.out.println("results: " + out);
+        spark.stop();
+    }
+
+    /** The default preset, or the preset with tuning overrides given on the command line. */
+    private TrainingConfig oursConfig(int partitions) {
+        Presets.Preset p = Presets.DEFAULT;
+        PhaseConfig b = p.phases().get(0);
+        PhaseConfig phase = new PhaseConfig(Long.parseLong(opt("iterations", "" + b.iterations())),
+                Integer.parseInt(opt("batch", "" + b.batchSize())),
+                Double.parseDouble(opt("lr", "" + b.learningRate())),
+                Double.parseDouble(opt("lambda", "" + b.lambda())),
+                Double.parseDouble(opt("momentum", "" + b.momentum())),
+                Integer.parseInt(opt("local-steps", "" + b.localSteps())),
+                LearningRateSchedule.valueOf(opt("schedule", b.schedule().name()).toUpperCase(Locale.ROOT)));
+        List<PhaseConfig> phases = new ArrayList<>(List.of(phase));
+        return new TrainingConfig(Integer.parseInt(opt("hidden", "" + p.hidden())),
+                Long.parseLong(opt("seed", "42")), p.scaling(), partitions, 1_000_000, phases);
+    }
+
+    private void kernel(LayerSizes sizes, int share) {
+        Map<String, Object> k = KernelBench.run(sizes, share, Double.parseDouble(opt("kernel-seconds", "3")));
+        json.put("kernel", k);
+        double ratio = (double) k.get("kernelVsSgemm");
+        row("BLAS loaded (driver)", String.valueOf(k.get("blas")), "");
+        row("kernel " + k.get("shape") + ", GFLOP/s", f((double) k.get("kernelGflops"), 1), "");
+        row("netlib dgemm, same shapes, GFLOP/s", f((double) k.get("dgemmGflops"), 1), "");
+        row("netlib sgemm, same shapes, GFLOP/s", f((double) k.get("sgemmGflops"), 1), "");
+        row("kernel / sgemm (target >= 0.70)", f(ratio, 2), ratio >= 0.7 ? "met" : "missed");
+        row("kernel / dgemm", f((double) k.get("kernelVsDgemm"), 2), "");
+    }
+
+    private void oursSection(JavaSparkContext sc, LoadedSet train, LoadedSet test, TrainingConfig config) {
+        int repeats = Integer.parseInt(opt("repeats", "3"));
+        long evalEvery = Long.parseLong(opt("eval-every", "" + Math.max(1, config.totalIterations() / 30)));
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            Map<String, Object> m = OursBench.run(sc, train, test, config, evalEvery);
+            System.err.printf(Locale.ROOT, "ours run %d: %s%n", r + 1, summary(m));
+            runs.add(m);
+        }
+        json.put("ours", runs);
+        Map<String, Object> med = medians(runs, "trainSeconds", "timeTo975", "timeTo980", "finalTestAccuracy",
+                "samplesPerSecond", "msPerJob", "insideTasksSeconds", "sparkOverheadSeconds", "driverSeconds",
+                "sparkOverheadShare", "peakHeapBytes");
+        json.put("oursMedian", med);
+        String n = " (median of " + repeats + ")";
+        row("ours: preset " + config.hidden() + " hidden, " + config.phases().get(0), "", "");
+        row("ours: Spark jobs / iterations", runs.get(0).get("sparkJobs") + " / " + runs.get(0).get("iterations"), "");
+        row("ours: training wall time, s" + n, f(med.get("trainSeconds"), 1), "");
+        row("ours: time to 97.5% test, s" + n, f(med.get("timeTo975"), 1), "");
+        row("ours: time to 98.0% test, s" + n, f(med.get("timeTo980"), 1), "");
+        row("ours: final test accuracy" + n, f(med.get("finalTestAccuracy"), 4), "");
+        row("ours: training samples/s" + n, f(med.get("samplesPerSecond"), 0), "");
+        row("ours: ms per Spark job" + n, f(med.get("msPerJob"), 1), "");
+        row("ours: arithmetic inside tasks, s" + n, f(med.get("insideTasksSeconds"), 1), "");
+        row("ours: Spark overhead, s" + n, f(med.get("sparkOverheadSeconds"), 1), "");
+        row("ours: driver (broadcast, combine, update), s" + n, f(med.get("driverSeconds"), 1), "");
+        double share = (double) med.get("sparkOverheadShare");
+        row("ours: Spark overhead share of wall (target <= 0.25)", f(share, 2), share <= 0.25 ? "met" : "missed");
+        row("ours: peak heap, driver+executors (local), MB", f((double) med.get("peakHeapBytes") / 1e6, 0), "");
+    }
+
+    private void notebook(JavaSparkContext sc, LoadedSet train, LoadedSet test, int partitions) {
+        Presets.Preset p = Presets.NOTEBOOK;
+        long iters = Long.parseLong(opt("notebook-iterations", "1000"));
+        PhaseConfig first = p.phases().get(0);
+        TrainingConfig cfg = new TrainingConfig(p.hidden(), 42, p.scaling(), partitions, 1_000_000,
+                List.of(PhaseConfig.plain(iters, first.batchSize(), first.learningRate(), first.lambda())));
+        Map<String, Object> m = OursBench.run(sc, train, test, cfg, iters);
+        long total = p.phases().stream().mapToLong(PhaseConfig::iterations).sum();
+        double perIter = (double) m.get("trainSeconds") / iters;
+        m.put("extrapolatedSeconds", perIter * total);
+        json.put("notebook", m);
+        row("notebook preset: " + iters + " of " + total + " synchronous steps, s", f(m.get("trainSeconds"), 1), "");
+        row("notebook preset: ms per step (= per Spark job)", f(perIter * 1e3, 1), "");
+        row("notebook preset: whole run extrapolated, s", f(perIter * total, 0), "");
+    }
+
+    private void mlpc(SparkSession spark, LoadedSet train, LoadedSet test, int hidden, int partitions) {
+        double scale = Presets.DEFAULT.scaling().factor();
+        Dataset<Row> trainDf = MlpcBench.cached(MlpcBench.frame(spark, train.blocks(), scale));
+        Dataset<Row> testDf = MlpcBench.cached(MlpcBench.frame(spark, test.blocks(), scale));
+        int iters = Integer.parseInt(opt("mlpc-iterations", "100"));
+        int chunk = Integer.parseInt(opt("mlpc-chunk", "20"));
+        List<Map<String, Object>> results = new ArrayList<>();
+        double bestTime = Double.NaN;
+        for (int h : hidden == 100 ? new int[] {100} : new int[] {100, hidden}) {
+            Map<String, Object> m = MlpcBench.run(spark, trainDf, testDf, h, iters, chunk, 42);
+            results.add(m);
+            String name = "MLPC " + m.get("layers") + ": ";
+            row(name + "best test accuracy (iterations)", f(m.get("bestTestAccuracy"), 4) + " ("
+                    + m.get("iterationsToBest") + ")", "");
+            row(name + "time to best, s", f(m.get("timeToBest"), 1), "");
+            row(name + "time to 97.5% / 98.0%, s", f(m.get("timeTo975"), 1) + " / " + f(m.get("timeTo980"), 1), "");
+            double t = (double) m.get("timeToBest");
+            bestTime = Double.isNaN(bestTime) ? t : Math.min(bestTime, t);
+        }
+        json.put("mlpc", results);
+        trainDf.unpersist();
+        testDf.unpersist();
+        Object ours = json.get("oursMedian");
+        if (ours instanceof Map<?, ?> om && om.get("timeTo980") instanceof Double t980) {
+            double ratio = t980 / bestTime;
+            json.put("oursTo980OverMlpcToBest", ratio);
+            row("ours time to 98.0% / MLPC's (fastest) time to its best (target <= 0.10)", f(ratio, 3),
+                    ratio <= 0.1 ? "met" : "missed");
+        }
+    }
+
+    private void scale(JavaSparkContext sc, String dataDir, TrainingConfig ours) {
+        String work = opt("work", "target/bench-data");
+        long iters = Long.parseLong(opt("scale-iterations", "1024"));
+        PhaseConfig b = ours.phases().get(0);
+        TrainingConfig cfg = new TrainingConfig(ours.hidden(), ours.seed(), ours.scaling(), ours.partitions(),
+                1_000_000, List.of(new PhaseConfig(iters, b.batchSize(), b.learningRate(), b.lambda(), b.momentum(),
+                b.localSteps(), b.schedule())));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (String s : opt("sizes", "60000,600000,3000000").split(",")) {
+            int count = Integer.parseInt(s.trim());
+            Map<String, Object> m = new LinkedHashMap<>(ScaleBench.dataDir(dataDir, work, count));
+            m.putAll(ScaleBench.run(sc, (String) m.get("dir"), cfg));
+            System.err.println("scale " + count + ": " + m);
+            results.add(m);
+            row(String.format(Locale.ROOT, "scale %,d: load+cache s / bytes per pixel", count),
+                    f(m.get("loadSeconds"), 1) + " / " + f(m.get("bytesPerPixel"), 3),
+                    (double) m.get("bytesPerPixel") <= 1.1 ? "met" : "missed");
+            row(String.format(Locale.ROOT, "scale %,d: %d iterations s, samples/s, epoch s", count, iters),
+                    f(m.get("trainSeconds"), 1) + ", " + f(m.get("samplesPerSecond"), 0) + ", "
+                            + f(m.get("epochSeconds"), 1), "");
+        }
+        json.put("scale", results);
+        if (results.size() >= 2) {
+            Map<String, Object> a = results.get(results.size() - 2);
+            Map<String, Object> z = results.get(results.size() - 1);
+            double linear = ((Number) z.get("records")).doubleValue() / ((Number) a.get("records")).doubleValue();
+            double ratio = ((double) z.get("epochSeconds") / (double) a.get("epochSeconds")) / linear;
+            json.put("scaleEpochRatioOverLinear", ratio);
+            row("epoch time, largest / second largest, over linear (target <= 1.2)", f(ratio, 2),
+                    ratio <= 1.2 ? "met" : "missed");
+        }
+    }
+
+    private static Map<String, Object> medians(List<Map<String, Object>> runs, String... keys) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : keys) {
+            double[] v = runs.stream().mapToDouble(r -> ((Number) r.get(k)).doubleValue()).sorted().toArray();
+            m.put(k, v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]
+                    : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+            m.put(k + "All", Arrays.toString(runs.stream().mapToDouble(r -> ((Number) r.get(k)).doubleValue())
+                    .toArray()));
+        }
+        return m;
+    }
+
+    private static String summary(Map<String, Object> m) {
+        return String.format(Locale.ROOT, "%.1f s, to 97.5%% %.1f s, to 98.0%% %.1f s, final %.4f, best %.4f, "
+                        + "%.0f samples/s, overhead share %.2f", m.get("trainSeconds"), m.get("timeTo975"),
+                m.get("timeTo980"), m.get("finalTestAccuracy"), m.get("bestTestAccuracy"), m.get("samplesPerSecond"),
+                m.get("sparkOverheadShare"));
+    }
+
+    private void row(String what, String value, String target) {
+        rows.add(new String[] {what, value, target});
+        System.err.println("bench: " + what + " = " + value + (target.isEmpty() ? "" : " [" + target + "]"));
+    }
+
+    private void print() {
+        int w = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
+        int v = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
+        System.out.println();
+        for (String[] r : rows) {
+            System.out.printf(Locale.ROOT, "%-" + w + "s  %" + v + "s  %s%n", r[0], r[1], r[2]);
+        }
+    }
+
+    private static String f(Object value, int decimals) {
+        double d = ((Number) value).doubleValue();
+        return Double.isNaN(d) ? "not reached" : String.format(Locale.ROOT, "%,." + decimals + "f", d);
+    }
+}
