@@ -1,9 +1,10 @@
 package dev.sparkmnist.train;
 
 import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.nn.FloatKernel;
 import dev.sparkmnist.nn.Workspace;
 
-/** Copies chosen records of a byte block into a workspace as scaled doubles, one column per sample. */
+/** Copies chosen records of a byte block into a workspace as scaled doubles (or floats), one column per sample. */
 public final class BatchAssembler {
     private BatchAssembler() {
     }
@@ -15,6 +16,22 @@ public final class BatchAssembler {
         for (int j = 0; j < n; j++) {
             copy(pixels, indices[j] * d, d, scale, ws.x, j * d);
             ws.y[j] = block.label(indices[j]);
+        }
+    }
+
+    /** Fills columns {@code 0..n)} of the single-precision kernel's inputs and labels with records {@code indices[0..n)}. */
+    public static void fill(ImageBlock block, int[] indices, int n, double scale, FloatKernel kernel) {
+        int d = block.pixelsPerImage();
+        byte[] pixels = block.pixels();
+        float s = (float) scale;
+        float[] x = kernel.x;
+        for (int j = 0; j < n; j++) {
+            int from = indices[j] * d;
+            int to = j * d;
+            for (int k = 0; k < d; k++) {
+                x[to + k] = (pixels[from + k] & 0xff) * s;
+            }
+            kernel.y[j] = block.label(indices[j]);
         }
     }
 

@@ -9,6 +9,7 @@ import org.apache.spark.broadcast.Broadcast;
 
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.Backprop;
+import dev.sparkmnist.nn.FloatKernel;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.nn.Workspace;
@@ -17,11 +18,14 @@ import dev.sparkmnist.nn.Workspace;
  * The executor side of one training round, for one partition: draw this partition's share of the mini-batch,
  * then either return the summed gradient (synchronous SGD) or take {@code steps} local optimiser steps and return
  * the resulting parameters and velocity (local SGD). Batch buffers are reused across rounds per task thread.
+ * Local steps compute their gradients in single precision ({@link FloatKernel}, twice the BLAS rate); the
+ * synchronous gradient stays double, so the notebook preset and the gradient checks are exact.
  */
 final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>, Iterator<PartitionResult>> {
     private static final long serialVersionUID = 1L;
     private static final ThreadLocal<Workspace> SCRATCH = new ThreadLocal<>();
     private static final ThreadLocal<int[]> INDICES = new ThreadLocal<>();
+    private static final ThreadLocal<FloatKernel> FLOAT_SCRATCH = new ThreadLocal<>();
 
     private final LayerSizes sizes;
     private final Broadcast<double[]> model;
@@ -43,8 +47,6 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             throw new IllegalStateException("partition " + partition + " holds more than one block");
         }
         int p = partition;
-        Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.batchSize());
-        SCRATCH.set(ws);
         int[] indices = INDICES.get();
         if (indices == null || indices.length < plan.batchSize()) {
             indices = new int[plan.batchSize()];
@@ -52,9 +54,14 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         }
         double[] broadcast = model.value();
         int n = sizes.parameterCount();
-        return List.of(plan.local()
-                ? localSteps(p, block, ws, indices, broadcast, n)
-                : gradient(p, block, ws, indices, new Network(sizes, broadcast))).iterator();
+        if (plan.local()) {
+            FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.batchSize());
+            FLOAT_SCRATCH.set(kernel);
+            return List.of(localSteps(p, block, kernel, indices, broadcast, n)).iterator();
+        }
+        Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.batchSize());
+        SCRATCH.set(ws);
+        return List.of(gradient(p, block, ws, indices, new Network(sizes, broadcast))).iterator();
     }
 
     private PartitionResult gradient(int p, ImageBlock block, Workspace ws, int[] indices, Network net) {
@@ -64,21 +71,21 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         return new PartitionResult(p, grad, loss, drawn);
     }
 
-    private PartitionResult localSteps(int p, ImageBlock block, Workspace ws, int[] indices, double[] broadcast,
-                                       int n) {
+    private PartitionResult localSteps(int p, ImageBlock block, FloatKernel kernel, int[] indices,
+                                       double[] broadcast, int n) {
         double[] params = Arrays.copyOfRange(broadcast, 0, n);
         double[] velocity = Arrays.copyOfRange(broadcast, n, 2 * n);
-        Network net = new Network(sizes, params);
         double[] grad = new double[n];
         double loss = 0;
         long samples = 0;
         for (int k = 0; k < plan.steps(); k++) {
-            int drawn = draw(p, plan.firstStep() + k, block, ws, indices);
+            int drawn = plan.sampler().draw(plan.seed(), plan.firstStep() + k, p, block.firstRecord(), block.count(),
+                    plan.share(p), indices);
             if (drawn == 0) {
                 continue;
             }
-            Arrays.fill(grad, 0);
-            loss += Backprop.accumulate(net, ws, drawn, grad);
+            BatchAssembler.fill(block, indices, drawn, plan.inputScale(), kernel);
+            loss += kernel.gradient(params, drawn, grad);
             samples += drawn;
             // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
             // as in synchronous SGD.

@@ -1,0 +1,123 @@
+package dev.sparkmnist.nn;
+
+/**
+ * The training gradient in single precision: the same forward pass and backpropagation as {@link ForwardPass} and
+ * {@link Backprop}, on float copies of the weights with BLAS {@code sgemm}, which runs about twice as fast as
+ * {@code dgemm} (half the memory traffic, twice the SIMD lanes). The parameters, the optimiser and the summed
+ * gradient stay double; only the per-batch arithmetic is float. Local SGD uses it; synchronous SGD, evaluation and
+ * the gradient check keep the double path. Holds its buffers for the largest batch and reuses them, so a training
+ * step allocates nothing.
+ */
+public final class FloatKernel {
+    private final LayerSizes sizes;
+    private final int capacity;
+    /** Batch inputs, filled by the caller: column j is sample j. */
+    public final float[] x;
+    /** Batch labels, filled by the caller. */
+    public final int[] y;
+    private final float[] params;
+    private final float[] grad;
+    private final float[] hidden;
+    private final float[] output;
+    private final float[] hiddenDelta;
+
+    public FloatKernel(LayerSizes sizes, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        this.sizes = sizes;
+        this.capacity = capacity;
+        this.x = new float[sizes.inputs() * capacity];
+        this.y = new int[capacity];
+        this.params = new float[sizes.parameterCount()];
+        this.grad = new float[sizes.parameterCount()];
+        this.hidden = new float[sizes.hidden() * capacity];
+        this.output = new float[sizes.outputs() * capacity];
+        this.hiddenDelta = new float[sizes.hidden() * capacity];
+    }
+
+    /** A kernel that fits {@code sizes} and {@code n} samples: this one if it does, else a new one. */
+    public static FloatKernel fitting(FloatKernel current, LayerSizes sizes, int n) {
+        return current != null && current.sizes.equals(sizes) && current.capacity >= n
+                ? current : new FloatKernel(sizes, n);
+    }
+
+    /**
+     * tanh from one {@code exp} (a JIT intrinsic, unlike {@code Math.tanh}): 1 - 2 / (e^{2z} + 1), exact to float
+     * rounding, and -1 or 1 where e^{2z} under- or overflows.
+     */
+    static float tanh(float z) {
+        return 1f - 2f / ((float) Math.exp(2 * z) + 1f);
+    }
+
+    /**
+     * Sets {@code grad} to the batch's summed gradient (no L2 term, as {@link Backprop}) for the first {@code n}
+     * columns of {@link #x}, and returns the summed cross-entropy.
+     */
+    public double gradient(double[] parameters, int n, double[] gradOut) {
+        LayerSizes s = sizes;
+        int in = s.inputs();
+        int h = s.hidden();
+        int out = s.outputs();
+        for (int i = 0; i < params.length; i++) {
+            params[i] = (float) parameters[i];
+        }
+        // Forward: A1 = tanh(W1^T X + b1), P = softmax(W2^T A1 + b2).
+        Blas.get().sgemm("T", "N", h, n, in, 1f, params, s.w1Offset(), in, x, 0, in, 0f, hidden, 0, h);
+        int b1 = s.b1Offset();
+        for (int j = 0; j < n; j++) {
+            int col = j * h;
+            for (int k = 0; k < h; k++) {
+                hidden[col + k] = tanh(hidden[col + k] + params[b1 + k]);
+            }
+        }
+        Blas.get().sgemm("T", "N", out, n, h, 1f, params, s.w2Offset(), h, hidden, 0, h, 0f, output, 0, out);
+        int b2 = s.b2Offset();
+        double loss = 0;
+        for (int j = 0; j < n; j++) {
+            int col = j * out;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < out; k++) {
+                float z = output[col + k] + params[b2 + k];
+                output[col + k] = z;
+                max = Math.max(max, z);
+            }
+            float labelLogit = output[col + y[j]] - max;
+            float sum = 0;
+            for (int k = 0; k < out; k++) {
+                float e = (float) Math.exp(output[col + k] - max);
+                output[col + k] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < out; k++) {
+                output[col + k] *= inv;
+            }
+            output[col + y[j]] -= 1f;   // delta3 = P - onehot(y)
+            loss += Math.log(sum) - labelLogit;
+        }
+        // Backward: dW2 = A1 delta3^T, db2 = sum delta3, delta2 = (W2 delta3) .* (1 - A1^2), dW1 = X delta2^T.
+        Blas.get().sgemm("N", "T", h, out, n, 1f, hidden, 0, h, output, 0, out, 0f, grad, s.w2Offset(), h);
+        Blas.get().sgemm("N", "N", h, n, out, 1f, params, s.w2Offset(), h, output, 0, out, 0f, hiddenDelta, 0, h);
+        java.util.Arrays.fill(grad, b1, s.w2Offset(), 0f);
+        java.util.Arrays.fill(grad, b2, s.parameterCount(), 0f);
+        for (int j = 0; j < n; j++) {
+            int col = j * out;
+            for (int k = 0; k < out; k++) {
+                grad[b2 + k] += output[col + k];
+            }
+            col = j * h;
+            for (int k = 0; k < h; k++) {
+                float a = hidden[col + k];
+                float d = hiddenDelta[col + k] * (1 - a * a);
+                hiddenDelta[col + k] = d;
+                grad[b1 + k] += d;
+            }
+        }
+        Blas.get().sgemm("N", "T", in, h, n, 1f, x, 0, in, hiddenDelta, 0, h, 0f, grad, s.w1Offset(), in);
+        for (int i = 0; i < grad.length; i++) {
+            gradOut[i] = grad[i];
+        }
+        return loss;
+    }
+}
