@@ -66,7 +66,7 @@ final class NpmSource implements Source {
                 "--pack-destination", packDir.toString(), "--ignore-scripts", "--no-audit", "--no-fund",
                 "--no-update-notifier"));
         command.addAll(settings.npmOptions());
-        log.println("fetch: running " + String.join(" ", command.subList(1, command.size())));
+        log.println("fetch: running npm " + String.join(" ", command.subList(1, command.size())));
         long start = System.nanoTime();
         Process process = null;
         try {
