@@ -77,6 +77,8 @@ public final class Fetcher {
             throw new UncheckedIOException(dataDir + ": cannot create a temporary folder: " + e.getMessage(), e);
         }
         boolean succeeded = false;
+        Thread cleanUpOnExit = new Thread(() -> WorkDirs.delete(staging), "fetch-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUpOnExit);
         try {
             List<ExpectedFile> left = new ArrayList<>(missing);
             List<Function<Path, Source>> sources = sources();
@@ -97,6 +99,11 @@ public final class Fetcher {
             throw new UncheckedIOException(dataDir + ": cannot write: " + e.getMessage(), e);
         } finally {
             dest.cleanUp(staging, succeeded);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUpOnExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is shutting down and the hook runs anyway
+            }
         }
     }
 
