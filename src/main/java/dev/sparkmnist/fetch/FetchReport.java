@@ -15,6 +15,9 @@ public final class FetchReport {
     public record Attempt(String source, String file, boolean ok, String detail) {
     }
 
+    /** The pseudo-source of files that were already in the data directory. */
+    static final String PRESENT = "present";
+
     private final String dataDir;
     private final List<Attempt> attempts = new ArrayList<>();
 
@@ -41,8 +44,6 @@ public final class FetchReport {
     public long fetchedCount() {
         return attempts.stream().filter(a -> a.ok() && !a.source().equals(PRESENT)).count();
     }
-
-    static final String PRESENT = "present";
 
     /** One block per source, files with the same outcome on one line. */
     public String toText() {
