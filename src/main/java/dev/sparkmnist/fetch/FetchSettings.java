@@ -54,8 +54,7 @@ public record FetchSettings(List<String> order, List<String> mirrors, String npm
         files = List.copyOf(files);
         for (String kind : order) {
             if (!SOURCE_KINDS.contains(kind)) {
-                throw new InvalidConfigException("fetch settings: order names unknown source '" + kind
-                        + "' (known: " + String.join(", ", SOURCE_KINDS) + ")");
+                throw new IllegalArgumentException("unknown source kind '" + kind + "'");
             }
         }
     }
@@ -103,12 +102,22 @@ public record FetchSettings(List<String> order, List<String> mirrors, String npm
             }
             files.add(new ExpectedFile(name, kind, sum));
         }
+        List<String> order = list(p, "order");
+        for (String kind : order) {
+            if (!SOURCE_KINDS.contains(kind)) {
+                throw new InvalidConfigException(origin + ": order names unknown source '" + kind + "' (known: "
+                        + String.join(", ", SOURCE_KINDS) + ")");
+            }
+        }
+        if (number(p, "http.attempts", origin) < 1) {
+            throw new InvalidConfigException(origin + ": http.attempts must be at least 1");
+        }
         HttpSettings http = new HttpSettings(
                 Duration.ofSeconds(number(p, "http.connect-timeout-seconds", origin)),
                 Duration.ofSeconds(number(p, "http.read-timeout-seconds", origin)),
                 (int) number(p, "http.attempts", origin),
                 Duration.ofMillis(number(p, "http.backoff-millis", origin)));
-        return new FetchSettings(list(p, "order"), list(p, "mirrors"), p.getProperty("npm.package").trim(),
+        return new FetchSettings(order, list(p, "mirrors"), p.getProperty("npm.package").trim(),
                 p.getProperty("npm.command").trim(),
                 Arrays.stream(p.getProperty("npm.options", "").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
                 Duration.ofSeconds(number(p, "npm.timeout-seconds", origin)), http, files);

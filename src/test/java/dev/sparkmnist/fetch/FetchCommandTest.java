@@ -137,6 +137,23 @@ class FetchCommandTest {
     }
 
     @Test
+    void badSettingsAreOneClearError() throws IOException {
+        java.util.Properties p = fixture.properties("local");
+        p.setProperty("sha256." + MnistFiles.TRAIN_LABELS, "abc");
+        Path conf = FetchFixture.write(p, tmp.resolve("bad.properties"));
+        Run r = run("fetch", "--data-dir", tmp.resolve("data").toString(), "--sources", conf.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code, r.err);
+        assertTrue(r.err.contains(conf + ": sha256." + MnistFiles.TRAIN_LABELS + " must be 64 hex digits"), r.err);
+
+        p = fixture.properties("local, ftp");
+        FetchFixture.write(p, conf);
+        r = run("fetch", "--data-dir", tmp.resolve("data").toString(), "--sources", conf.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code, r.err);
+        assertTrue(r.err.contains(conf + ": order names unknown source 'ftp'"), r.err);
+        assertFalse(Files.exists(tmp.resolve("data")));
+    }
+
+    @Test
     void trainOfflineWithoutDataSaysHowToFetch() {
         String dataDir = tmp.resolve("nothing-here").toString();
         Run r = run("train", "--offline", "--data-dir", dataDir);
