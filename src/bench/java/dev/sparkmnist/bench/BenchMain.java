@@ -86,31 +86,41 @@ public final class BenchMain {
 
         TrainingConfig ours = oursConfig(partitions);
         LayerSizes sizes = new LayerSizes(train.pixelsPerImage(), ours.hidden(), 10);
+        Path out = Path.of(opt("out", "bench/results.json"));
         if (wants("kernel")) {
             kernel(sizes, ours.phases().get(0).batchSize() / partitions);
+            save(out);
         }
         if (wants("ours")) {
             oursSection(sc, train, test, ours);
+            save(out);
         }
         if (wants("notebook")) {
             notebook(sc, train, test, partitions);
+            save(out);
         }
         if (wants("mlpc")) {
             mlpc(spark, train, test, ours.hidden(), partitions);
+            save(out);
         }
         if (wants("scale")) {
             scale(sc, dataDir, ours);
         }
         json.put("benchSeconds", (System.nanoTime() - benchStart) / 1e9);
         row("whole benchmark, seconds (budget 900)", f((System.nanoTime() - benchStart) / 1e9, 0), "");
+        json.put("table", rows);
+        save(out);
         print();
-        Path out = Path.of(opt("out", "bench/results.json"));
+        System.out.println("results: " + out);
+        spark.stop();
+    }
+
+    /** Writes what is measured so far (write, then rename), so an interrupted run still leaves its figures. */
+    private void save(Path out) throws IOException {
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("results: " + out);
-        spark.stop();
     }
 
     /** The default preset, or the preset with tuning overrides given on the command line. */
@@ -194,7 +204,7 @@ public final class BenchMain {
         Dataset<Row> trainDf = MlpcBench.cached(MlpcBench.frame(spark, train.blocks(), scale));
         Dataset<Row> testDf = MlpcBench.cached(MlpcBench.frame(spark, test.blocks(), scale));
         int iters = Integer.parseInt(opt("mlpc-iterations", "100"));
-        int chunk = Integer.parseInt(opt("mlpc-chunk", "20"));
+        int chunk = Integer.parseInt(opt("mlpc-chunk", "25"));
         List<Map<String, Object>> results = new ArrayList<>();
         double bestTime = Double.NaN;
         for (int h : hidden == 100 ? new int[] {100} : new int[] {100, hidden}) {
