@@ -25,11 +25,16 @@ public final class Presets {
                     PhaseConfig.plain(20_000, 200, 0.001, 0.05),
                     PhaseConfig.plain(20_000, 200, 0.0001, 0.02)));
 
+    /**
+     * 256 hidden units (+0.1 point of test accuracy over 128 in our runs) and 32 local steps per Spark job (235
+     * jobs instead of 938 for 7,500 iterations; accuracy unchanged within seed-to-seed noise, see the README's
+     * speed section). Test accuracy plateaus at 97.9-98.1% from about iteration 5,000, depending on the seed.
+     */
     public static final Preset DEFAULT = new Preset("default",
-            "784-128-10 on 0..1 pixels, momentum SGD with local steps and a cosine schedule; reaches 98% test "
-                    + "accuracy in a few minutes on two cores",
-            128, InputScaling.UNIT, List.of(
-                    new PhaseConfig(7_500, 128, 0.0008, 0.002, 0.9, 8, LearningRateSchedule.COSINE)));
+            "784-256-10 on 0..1 pixels, momentum SGD with 32 local steps per Spark job and a cosine schedule; "
+                    + "about 98% test accuracy",
+            256, InputScaling.UNIT, List.of(
+                    new PhaseConfig(7_500, 128, 0.0008, 0.002, 0.9, 32, LearningRateSchedule.COSINE)));
 
     private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT);
 
