@@ -18,8 +18,7 @@ DATA_DIR="${MNIST_DIR:-../shared/data/mnist}"
 mvn -q -B -Pbench compile dependency:build-classpath -Dmdep.includeScope=compile \
   -Dmdep.outputFile=target/bench-classpath.txt >&2
 CP="target/classes:$(cat target/bench-classpath.txt)"
-rm -rf target/bench-classes
-mkdir -p target/bench-classes
+mkdir -p target/bench-classes   # not emptied: a benchmark already running may still load classes from it
 javac -d target/bench-classes -cp "$CP" $(find src/bench/java -name '*.java')
 
 BLAS_OPT=()

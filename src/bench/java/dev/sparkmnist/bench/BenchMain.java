@@ -99,12 +99,12 @@ public final class BenchMain {
             notebook(sc, train, test, partitions);
             save(out);
         }
-        if (wants("mlpc")) {
-            mlpc(spark, train, test, ours.hidden(), partitions);
-            save(out);
-        }
         if (wants("scale")) {
             scale(sc, dataDir, ours);
+            save(out);
+        }
+        if (wants("mlpc")) {
+            mlpc(spark, train, test, ours.hidden(), out);
         }
         json.put("benchSeconds", (System.nanoTime() - benchStart) / 1e9);
         row("whole benchmark, seconds (budget 900)", f((System.nanoTime() - benchStart) / 1e9, 0), "");
@@ -204,7 +204,7 @@ public final class BenchMain {
         row("notebook preset: whole run extrapolated, s", f(perIter * total, 0), "");
     }
 
-    private void mlpc(SparkSession spark, LoadedSet train, LoadedSet test, int hidden, int partitions) {
+    private void mlpc(SparkSession spark, LoadedSet train, LoadedSet test, int hidden, Path out) throws IOException {
         double scale = Presets.DEFAULT.scaling().factor();
         Dataset<Row> trainDf = MlpcBench.cached(MlpcBench.frame(spark, train.blocks(), scale));
         Dataset<Row> testDf = MlpcBench.cached(MlpcBench.frame(spark, test.blocks(), scale));
@@ -215,6 +215,8 @@ public final class BenchMain {
         for (int h : hidden == 100 ? new int[] {100} : new int[] {100, hidden}) {
             Map<String, Object> m = MlpcBench.run(spark, trainDf, testDf, h, iters, chunk, 42);
             results.add(m);
+            json.put("mlpc", results);
+            save(out);
             String name = "MLPC " + m.get("layers") + ": ";
             row(name + "best test accuracy (iterations)", f(m.get("bestTestAccuracy"), 4) + " ("
                     + m.get("iterationsToBest") + ")", "");
