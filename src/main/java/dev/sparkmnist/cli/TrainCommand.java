@@ -39,6 +39,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    CheckpointCliOptions checkpoints;
+
     @Option(names = "--preset", description = "Starting hyperparameters: default or notebook (default: ${DEFAULT-VALUE}).",
             defaultValue = "default")
     String preset;
@@ -98,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Presets.Preset p = Presets.named(preset);
+        dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
         long trainCount = -1;
         if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
             trainCount = IdxReader.readHeader(MnistFiles.train(common.dataDir).labels(), IdxKind.LABELS).count();
@@ -111,7 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
                     scaling != null ? scaling : p.scaling(), partitions,
                     logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 500), resolved);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
-                    initFrom, new KeyedRandomSampler()), List.of());
+                    initFrom, new KeyedRandomSampler()), List.of(), checkpointing);
             System.out.println();
             System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),
                     result.network().sizes(), resolved.size(), result.trainingSeconds());

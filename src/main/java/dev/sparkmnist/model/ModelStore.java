@@ -125,7 +125,7 @@ public final class ModelStore {
     }
 
     /** Reads a small file whole, refusing anything over 2 GiB. */
-    static byte[] read(FileSystem fs, Path p, String dir) throws IOException {
+    public static byte[] read(FileSystem fs, Path p, String dir) throws IOException {
         try {
             long len = fs.getFileStatus(p).getLen();
             if (len > Integer.MAX_VALUE - 16) {

@@ -10,6 +10,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.checkpoint.CheckpointOptions;
+import dev.sparkmnist.checkpoint.CheckpointSession;
+import dev.sparkmnist.checkpoint.ConfigFingerprint;
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.IdxRddLoader.LoadedSet;
@@ -61,6 +64,12 @@ public final class TrainingJob {
     }
 
     public static Result run(JavaSparkContext sc, Spec spec, List<TrainingListener> extraListeners) {
+        return run(sc, spec, extraListeners, CheckpointOptions.DISABLED);
+    }
+
+    /** Runs with checkpoints: resumes from the newest one of the same configuration, and writes new ones. */
+    public static Result run(JavaSparkContext sc, Spec spec, List<TrainingListener> extraListeners,
+                             CheckpointOptions checkpoints) {
         TrainingConfig config = spec.config();
         MnistFiles.Split trainFiles = MnistFiles.train(spec.dataDir());
         MnistFiles.Split testFiles = MnistFiles.test(spec.dataDir());
@@ -69,6 +78,10 @@ public final class TrainingJob {
 
         SavedModel parent = spec.initFrom() == null ? null : ModelStore.load(spec.initFrom());
         Network start = startingNetwork(parent, config, train.pixelsPerImage());
+        Map<String, String> sums = dataSha256(trainFiles, testFiles);
+        Map<String, Object> described = ConfigFingerprint.describe(config, sums, spec.sampler());
+        CheckpointSession session = CheckpointSession.open(checkpoints, spec.outDir(), described,
+                ConfigFingerprint.of(described, start), TrainingState.start(start));
         BlasReport.log(sc);
         long t0 = System.nanoTime();
         long cached = train.blocks().count();
@@ -80,9 +93,10 @@ public final class TrainingJob {
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(progress);
         listeners.addAll(extraListeners);
+        listeners.add(session.listener());
         long trainStart = System.nanoTime();
         TrainingState end = new DistributedTrainer(sc, config, spec.sampler(), listeners)
-                .train(train.blocks(), TrainingState.start(start));
+                .train(train.blocks(), session.startState());
         double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
         LOG.info("training took {} s", String.format("%.1f", trainingSeconds));
 
@@ -93,7 +107,7 @@ public final class TrainingJob {
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
 
-        ModelMetadata meta = metadata(sc, spec, parent, trained, metrics, trainFiles, testFiles, trainingSeconds);
+        ModelMetadata meta = metadata(sc, spec, parent, trained, metrics, sums, trainingSeconds);
         if (spec.outDir() != null) {
             try {
                 Map<String, byte[]> extra = new LinkedHashMap<>();
@@ -103,6 +117,7 @@ public final class TrainingJob {
                 throw new IllegalStateException(e);
             }
             LOG.info("model written to {}", spec.outDir());
+            session.complete();
         }
         return new Result(trained, metrics, meta, trainingSeconds, progress.history());
     }
@@ -128,13 +143,16 @@ public final class TrainingJob {
         return parent.network().copy();
     }
 
-    private static ModelMetadata metadata(JavaSparkContext sc, Spec spec, SavedModel parent, Network net,
-                                          Metrics metrics, MnistFiles.Split train, MnistFiles.Split test,
-                                          double trainingSeconds) {
+    private static Map<String, String> dataSha256(MnistFiles.Split train, MnistFiles.Split test) {
         Map<String, String> sums = new LinkedHashMap<>();
         for (String f : new String[] {train.images(), train.labels(), test.images(), test.labels()}) {
             sums.put(new org.apache.hadoop.fs.Path(f).getName(), ContentDigest.sha256Uncompressed(f));
         }
+        return sums;
+    }
+
+    private static ModelMetadata metadata(JavaSparkContext sc, Spec spec, SavedModel parent, Network net,
+                                          Metrics metrics, Map<String, String> sums, double trainingSeconds) {
         List<PhaseConfig> phases = new ArrayList<>();
         if (parent != null) {
             phases.addAll(parent.metadata().phases());
