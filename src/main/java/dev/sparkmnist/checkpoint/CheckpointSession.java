@@ -14,7 +14,7 @@ import dev.sparkmnist.train.TrainingState;
 /**
  * Checkpointing for one training run: decides where training starts (the newest checkpoint of the same
  * configuration, or the fresh state), supplies the listener that writes checkpoints, and removes them once the
- * finished model is published. A checkpoint of a different configuration is refused, never silently ignored or
+ * finished model is published or the run diverged. A checkpoint of a different configuration is refused, never silently ignored or
  * overwritten: it may be the only copy of someone's interrupted run.
  */
 public final class CheckpointSession {
@@ -81,8 +81,11 @@ public final class CheckpointSession {
         return listener;
     }
 
-    /** Call after the finished model has been published: its checkpoints are no longer needed. */
-    public void complete() {
+    /**
+     * Deletes the run's checkpoints: once its model is published they are no longer needed, and after it
+     * diverged they would only lead the same configuration into the same divergence.
+     */
+    public void discard() {
         if (store != null) {
             store.clear();
         }

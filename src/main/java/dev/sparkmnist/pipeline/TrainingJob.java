@@ -32,6 +32,7 @@ import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger;
 import dev.sparkmnist.train.TrainingConfig;
+import dev.sparkmnist.train.TrainingDivergedException;
 import dev.sparkmnist.train.TrainingListener;
 import dev.sparkmnist.train.TrainingState;
 
@@ -95,8 +96,14 @@ public final class TrainingJob {
         listeners.addAll(extraListeners);
         listeners.add(session.listener());
         long trainStart = System.nanoTime();
-        TrainingState end = new DistributedTrainer(sc, config, spec.sampler(), listeners)
-                .train(train.blocks(), session.startState());
+        TrainingState end;
+        try {
+            end = new DistributedTrainer(sc, config, spec.sampler(), listeners)
+                    .train(train.blocks(), session.startState());
+        } catch (TrainingDivergedException e) {
+            session.discard(); // the same configuration would diverge again from any of them
+            throw e;
+        }
         double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
         LOG.info("training took {} s", String.format("%.1f", trainingSeconds));
 
@@ -117,7 +124,7 @@ public final class TrainingJob {
                 throw new IllegalStateException(e);
             }
             LOG.info("model written to {}", spec.outDir());
-            session.complete();
+            session.discard();
         }
         return new Result(trained, metrics, meta, trainingSeconds, progress.history());
     }
