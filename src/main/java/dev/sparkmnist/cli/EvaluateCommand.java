@@ -46,6 +46,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new dev.sparkmnist.train.InvalidConfigException("--images and --labels go together");
         }
         SavedModel saved = ModelStore.load(model);
+        common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
+        images = HadoopPaths.qualify(images);
+        labels = HadoopPaths.qualify(labels);
         MnistFiles.Split split = images != null ? new MnistFiles.Split(images, labels) : MnistFiles.test(common.dataDir);
         InputScaling scaling = InputScaling.valueOf(saved.metadata().inputScaling().toUpperCase(Locale.ROOT));
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {

@@ -102,6 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         Presets.Preset p = Presets.named(preset);
         dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
+        common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
         long trainCount = -1;
         if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
             trainCount = IdxReader.readHeader(MnistFiles.train(common.dataDir).labels(), IdxKind.LABELS).count();
