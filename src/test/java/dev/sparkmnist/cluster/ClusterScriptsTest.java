@@ -67,7 +67,7 @@ class ClusterScriptsTest {
                     Files.getPosixFilePermissions(state.resolve("driver-auth.args"))));
             String masterLog = read(state.resolve("master.log"));
             assertTrue(masterLog.contains("authentication enabled"), masterLog);
-            assertFalse(masterLog.contains("REST"), "no REST submission server: " + masterLog);
+            assertFalse(masterLog.contains("REST server"), "no REST submission server: " + masterLog);
             assertFalse(listening(6066), "nothing listens on the REST port");
 
             Path model = tmp.resolve("model");

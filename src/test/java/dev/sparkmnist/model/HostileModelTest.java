@@ -69,22 +69,25 @@ class HostileModelTest {
         refused(dir, "expected shape [8, 10], found [8, 9]");
     }
 
+    /** A valid model whose model.json has {@code from} replaced by {@code to} is refused with {@code expected}. */
+    private void refusedAfterEdit(String name, String from, String to, String expected) throws Exception {
+        Path dir = validModel(name);
+        replaceInJson(dir, from, to);
+        refused(dir, expected);
+    }
+
     @Test
     void unknownFormatVersionIsRefused() throws Exception {
-        Path dir = validModel("version");
-        replaceInJson(dir, "\"formatVersion\" : 1", "\"formatVersion\" : 99");
-        refused(dir, "format version 99 is not supported");
+        refusedAfterEdit("version", "\"formatVersion\" : 1", "\"formatVersion\" : 99",
+                "format version 99 is not supported");
     }
 
     @Test
     void layersClaimingBillionsOfParametersAreRefusedBeforeAllocating() throws Exception {
-        Path dir = validModel("huge");
-        replaceInJson(dir, "\"layers\" : [ 784, 8, 10 ]", "\"layers\" : [ 1000000, 100000, 10 ]");
-        refused(dir, "more than one array can hold");
-        Path dir2 = validModel("big");
+        String layers = "\"layers\" : [ 784, 8, 10 ]";
+        refusedAfterEdit("huge", layers, "\"layers\" : [ 1000000, 100000, 10 ]", "more than one array can hold");
         // 8 GB of doubles if it were allocated from the JSON alone; the W1 file is far too small for that shape.
-        replaceInJson(dir2, "\"layers\" : [ 784, 8, 10 ]", "\"layers\" : [ 100000, 10000, 10 ]");
-        refused(dir2, "expected shape [100000, 10000]");
+        refusedAfterEdit("big", layers, "\"layers\" : [ 100000, 10000, 10 ]", "expected shape [100000, 10000]");
     }
 
     @Test
