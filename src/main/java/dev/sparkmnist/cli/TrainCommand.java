@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fetch.MnistFetch;
 import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.pipeline.Presets;
@@ -98,11 +99,18 @@ public final class TrainCommand implements Callable<Integer> {
             + "notebook preset, else 500).")
     Long logEvery;
 
+    @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
+    boolean offline;
+
     @Override
     public Integer call() {
+        MnistFetch.ensurePresent(common.dataDir, offline, System.out);
         Presets.Preset p = Presets.named(preset);
         dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
+        if (epochs != null && iterations != null) {
+            throw new InvalidConfigException("give --iterations or --epochs, not both");
+        }
         long trainCount = -1;
         if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
             trainCount = IdxReader.readHeader(MnistFiles.train(common.dataDir).labels(), IdxKind.LABELS).count();
