@@ -59,6 +59,8 @@ class ExecutorLossTest {
         Path progress = work.resolve("progress-disturbed");
         long killedPid;
         long killedAtStep;
+        double nextRoundSeconds;
+        String driverLog;
         try (ChildJvm driver = ChildJvm.start(tmp.resolve("driver.log"), props,
                 Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1"),
                 ExecutorLossDriver.class.getName(), data.toString(), work.toString(), Long.toString(ITERATIONS))) {
@@ -69,13 +71,18 @@ class ExecutorLossTest {
             ProcessHandle victim = executors.get(0);
             killedAtStep = step(progress);
             killedPid = victim.pid();
+            long killTime = System.nanoTime();
             new ProcessBuilder("kill", "-9", Long.toString(killedPid)).inheritIO().start().waitFor();
             assertTrue(victim.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS) != null);
+            long stepAtKill = step(progress);
+            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill, 600), driver.tail());
+            nextRoundSeconds = (System.nanoTime() - killTime) / 1e9;
             assertEquals(0, driver.waitFor(600), "driver finishes despite the lost executor; log:\n" + driver.tail());
             assertTrue(step(progress) == ITERATIONS, "the disturbed run completed");
             assertNotEquals(killedPid, executors(driver.process()).stream().mapToLong(ProcessHandle::pid)
                     .findFirst().orElse(-1), "the killed executor is gone");
             String log = Files.readString(driver.log());
+            driverLog = log;
             assertTrue(log.contains("Lost executor") || log.contains("lost executor") || log.contains("exited"),
                     "Spark noticed the loss; log:\n" + driver.tail());
         }
@@ -92,6 +99,9 @@ class ExecutorLossTest {
                 killedPid, killedAtStep, ITERATIONS, max, disturbed.getProperty("trainingSeconds"),
                 undisturbed.getProperty("trainingSeconds"), disturbed.getProperty("longestRoundSeconds"),
                 undisturbed.getProperty("longestRoundSeconds"));
+        System.out.printf("after the kill: first round done %.2f s later; %d lost-task and %d lost-executor log lines%n",
+                nextRoundSeconds, driverLog.split("Lost task", -1).length - 1,
+                driverLog.split("Lost executor", -1).length - 1);
         assertFalse(Double.isNaN(max));
         assertArrayEquals(a, b, 0.0, "identical weights after executor loss");
     }
