@@ -95,6 +95,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "notebook preset, else 500).")
     Long logEvery;
 
+    @Option(names = "--eval-every", paramLabel = "K", description = "Measure test accuracy every K iterations "
+            + "on the first 2,000 test records, for the report's accuracy curve (default: off).")
+    Long evalEvery;
+
     @Override
     public Integer call() {
         Presets.Preset p = Presets.named(preset);
@@ -111,14 +115,21 @@ public final class TrainCommand implements Callable<Integer> {
                     scaling != null ? scaling : p.scaling(), partitions,
                     logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 500), resolved);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
-                    initFrom, new KeyedRandomSampler()), List.of());
+                    initFrom, new KeyedRandomSampler(), evalEvery()), List.of());
             System.out.println();
             System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),
                     result.network().sizes(), resolved.size(), result.trainingSeconds());
             System.out.print(result.metrics().toText());
-            System.out.println("model: " + outDir);
+            System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
         }
         return ExitCodes.OK;
+    }
+
+    private long evalEvery() {
+        if (evalEvery != null && evalEvery < 1) {
+            throw new InvalidConfigException("--eval-every must be at least 1, got " + evalEvery);
+        }
+        return evalEvery == null ? 0 : evalEvery;
     }
 
     List<PhaseConfig> resolvePhases(Presets.Preset p, long trainCount) {

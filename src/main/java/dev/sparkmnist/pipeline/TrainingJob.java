@@ -17,12 +17,14 @@ import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
+import dev.sparkmnist.eval.SampledTestAccuracy;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.InvalidConfigException;
@@ -51,8 +53,13 @@ public final class TrainingJob {
      * @param config   the training configuration
      * @param initFrom saved model to continue from, or null to initialise from the seed
      * @param sampler  how mini-batches are drawn
+     * @param evalEvery iterations between sampled test-accuracy measurements for the report's curve; 0 for none
      */
-    public record Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler) {
+    public record Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler,
+                       long evalEvery) {
+        public Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler) {
+            this(dataDir, outDir, config, initFrom, sampler, 0);
+        }
     }
 
     /** What a run produced. */
@@ -80,6 +87,11 @@ public final class TrainingJob {
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(progress);
         listeners.addAll(extraListeners);
+        SampledTestAccuracy accuracyProbe = spec.evalEvery() > 0 ? SampledTestAccuracy.firstRecords(testFiles,
+                SampledTestAccuracy.DEFAULT_SAMPLE, config.scaling(), spec.evalEvery()) : null;
+        if (accuracyProbe != null) {
+            listeners.add(accuracyProbe);
+        }
         long trainStart = System.nanoTime();
         TrainingState end = new DistributedTrainer(sc, config, spec.sampler(), listeners)
                 .train(train.blocks(), TrainingState.start(start));
@@ -88,7 +100,9 @@ public final class TrainingJob {
 
         Network trained = end.network();
         ConfusionMatrix trainCm = Evaluator.confusion(sc, train.blocks(), trained, config.scaling());
-        ConfusionMatrix testCm = Evaluator.confusion(sc, test.blocks(), trained, config.scaling());
+        Evaluator.Evaluation testEval = Evaluator.evaluate(sc, test.blocks(), trained, config.scaling(),
+                RunReport.MISTAKES_SHOWN);
+        ConfusionMatrix testCm = testEval.confusion();
         Metrics metrics = new Metrics(trainCm, testCm);
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
@@ -98,6 +112,11 @@ public final class TrainingJob {
             try {
                 Map<String, byte[]> extra = new LinkedHashMap<>();
                 extra.put("metrics.json", Json.MAPPER.writeValueAsBytes(metrics.toJson()));
+                RunReport.Curves curves = new RunReport.Curves(config.phases(), progress.history(),
+                        accuracyProbe == null ? List.of() : accuracyProbe.history(),
+                        accuracyProbe == null ? 0 : accuracyProbe.sampleSize());
+                extra.putAll(new RunReport("train: " + spec.outDir(), meta, metrics, curves, testEval.mistakes(),
+                        test.images().rows(), test.images().cols()).files());
                 ModelStore.save(spec.outDir(), new SavedModel(trained, meta), extra);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
