@@ -90,8 +90,13 @@ public final class SampledTestAccuracy implements TrainingListener {
         // After a phase ends the state already names the next phase, at iteration 0 of it.
         int phase = state.phaseIteration() == 0 ? Math.max(0, state.phase() - 1) : state.phase();
         history.add(new AccuracyPoint(phase, state.globalStep(), accuracy));
-        LOG.info(String.format(Locale.ROOT, "iteration %,d: test accuracy %.2f%% (first %d test records)",
-                state.globalStep(), 100 * accuracy, sample.count()));
+        String line = String.format(Locale.ROOT, "iteration %,d: test accuracy %.2f%% (first %d test records)",
+                state.globalStep(), 100 * accuracy, sample.count());
+        if (System.console() == null) {
+            LOG.info(line);
+        } else {
+            LOG.debug(line); // a terminal shows the progress bar; a log line would break it
+        }
     }
 
     /** Test accuracy on the sample after {@code iteration} global iterations, in 0-based {@code phase}. */
