@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ public final class ShowCommand implements Callable<Integer> {
         DigitSample sample = DigitSample.random(files, count, seed);
         Path target = Path.of(out).toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
             Files.write(tmp, sample.png(SCALE));
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
