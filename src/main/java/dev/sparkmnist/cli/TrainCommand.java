@@ -102,6 +102,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Presets.Preset p = Presets.named(preset);
+        if (epochs != null && iterations != null) {
+            throw new InvalidConfigException("give --iterations or --epochs, not both");
+        }
         long trainCount = -1;
         if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
             trainCount = IdxReader.readHeader(MnistFiles.train(common.dataDir).labels(), IdxKind.LABELS).count();
