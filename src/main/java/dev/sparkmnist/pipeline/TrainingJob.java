@@ -36,7 +36,8 @@ import dev.sparkmnist.train.TrainingState;
 
 /**
  * One whole training run: load the MNIST files into cached RDDs, start from a fresh or saved network, train
- * every phase, evaluate on the training and test sets, and save the model directory with {@code metrics.json}.
+ * every phase, evaluate on the training and test sets, and save the model directory with {@code metrics.json} and
+ * the run report ({@code loss.png}, {@code confusion.png}, {@code mistakes.png}, {@code report.html}).
  */
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
