@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
     /** Training diverged (loss or weights NaN/infinite); nothing was published. */
     public static final int DIVERGED = 3;
+    /** The data could not be fetched from any source (or an existing file is not MNIST); nothing was written. */
+    public static final int FETCH_FAILED = 4;
 
     private ExitCodes() {
     }

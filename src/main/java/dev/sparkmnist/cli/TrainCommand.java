@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fetch.MnistFetch;
 import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.pipeline.Presets;
@@ -99,8 +100,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "on the first 2,000 test records, for the report's accuracy curve (default: off).")
     Long evalEvery;
 
+    @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
+    boolean offline;
+
     @Override
     public Integer call() {
+        MnistFetch.ensurePresent(common.dataDir, offline, System.out);
         Presets.Preset p = Presets.named(preset);
         if (epochs != null && iterations != null) {
             throw new InvalidConfigException("give --iterations or --epochs, not both");

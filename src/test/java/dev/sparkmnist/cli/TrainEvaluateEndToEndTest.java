@@ -88,7 +88,7 @@ class TrainEvaluateEndToEndTest {
 
     @Test
     void missingDataIsOneClearError(@TempDir Path empty) {
-        String err = stderrOf(() -> assertEquals(ExitCodes.BAD_INPUT, Main.run("train",
+        String err = stderrOf(() -> assertEquals(ExitCodes.BAD_INPUT, Main.run("train", "--offline",
                 "--data-dir", empty.toString(), "--out", empty.resolve("m").toString())));
         assertTrue(err.contains("train-images-idx3-ubyte"), err);
         assertFalse(Files.exists(empty.resolve("m")));
