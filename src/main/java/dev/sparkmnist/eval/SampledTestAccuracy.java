@@ -21,7 +21,7 @@ import dev.sparkmnist.train.TrainingState;
 /**
  * Measures test accuracy every {@code every} iterations during training, for the report's accuracy curve. It uses
  * a fixed sample (the first records of the test set) held on the driver and predicted there, so a measurement
- * costs a few milliseconds and no Spark job; the final, full test accuracy is in {@code metrics.json}.
+ * costs a forward pass over the sample and no Spark job; the final, full test accuracy is in {@code metrics.json}.
  */
 public final class SampledTestAccuracy implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(SampledTestAccuracy.class);
