@@ -1,0 +1,79 @@
+package dev.sparkmnist.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sparkmnist.idx.IdxHeader;
+import dev.sparkmnist.idx.IdxKind;
+import dev.sparkmnist.idx.IdxReader;
+
+/**
+ * Turns an images/labels IDX pair into a cached RDD of {@link ImageBlock}s, one block per partition.
+ *
+ * <p>The driver reads only the headers and the (small) labels file, validates them, and hands each partition a
+ * record range with its labels; each executor then reads its own range of the images file. An uncompressed file is
+ * read with a seek; a gzipped one cannot be split, so each partition decompresses from the start and skips to its
+ * range. Because the blocks are derived from the files, a block lost with an executor is simply re-read.
+ */
+public final class IdxRddLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(IdxRddLoader.class);
+
+    private IdxRddLoader() {
+    }
+
+    /** Validates the pair and returns its cached, not yet materialised, RDD. */
+    public static LoadedSet load(JavaSparkContext sc, MnistFiles.Split split, int partitions) {
+        IdxHeader images = IdxReader.readHeader(split.images(), IdxKind.IMAGES);
+        IdxHeader labelsHeader = IdxReader.readHeader(split.labels(), IdxKind.LABELS);
+        IdxReader.requireSameCount(images, labelsHeader);
+        byte[] labels = IdxReader.readLabels(labelsHeader);
+        int n = labels.length;
+        int p = Math.max(1, Math.min(partitions, n));
+        List<RecordRange> ranges = new ArrayList<>(p);
+        for (int i = 0; i < p; i++) {
+            int from = (int) ((long) n * i / p);
+            int to = (int) ((long) n * (i + 1) / p);
+            ranges.add(new RecordRange(images, from, to - from, Arrays.copyOfRange(labels, from, to)));
+        }
+        LOG.info("{}: {} images of {}x{}{}, {} partitions", split.images(), n, images.rows(), images.cols(),
+                images.gzipped() ? " (gzipped: each partition decompresses and skips to its range)" : "", p);
+        JavaRDD<ImageBlock> blocks = sc.parallelize(ranges, p)
+                .mapPartitions(IdxRddLoader::readRanges)
+                .setName("mnist blocks " + split.images())
+                .persist(StorageLevel.MEMORY_ONLY());
+        return new LoadedSet(blocks, images, n, labels);
+    }
+
+    private static Iterator<ImageBlock> readRanges(Iterator<RecordRange> it) {
+        List<ImageBlock> out = new ArrayList<>(1);
+        while (it.hasNext()) {
+            RecordRange r = it.next();
+            byte[] pixels = IdxReader.readRecords(r.images(), r.first(), r.count());
+            out.add(new ImageBlock(r.first(), r.count(), r.images().recordBytes(), pixels, r.labels()));
+        }
+        return out.iterator();
+    }
+
+    /** What one partition reads: records {@code first .. first+count} of the images file, with their labels. */
+    record RecordRange(IdxHeader images, long first, int count, byte[] labels) implements java.io.Serializable {
+    }
+
+    /**
+     * A loaded split: the cached blocks, the images header, the record count and all labels (kept on the driver
+     * for reports; one byte per record).
+     */
+    public record LoadedSet(JavaRDD<ImageBlock> blocks, IdxHeader images, int count, byte[] labels) {
+        /** Pixels per image (784 for MNIST). */
+        public int pixelsPerImage() {
+            return images.recordBytes();
+        }
+    }
+}
