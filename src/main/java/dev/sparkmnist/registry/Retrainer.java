@@ -95,10 +95,13 @@ public final class Retrainer {
             if (!r.force()) {
                 for (int v : registry.versions()) {
                     Lineage l = registry.lineage(v);
-                    if (l != null && fingerprint.equals(l.fingerprint())) {
+                    VersionStatus s = registry.status(v);
+                    boolean decided = s != null && (VersionStatus.PUBLISHED.equals(s.status())
+                            || VersionStatus.REJECTED.equals(s.status()));
+                    if (decided && l != null && fingerprint.equals(l.fingerprint())) {
                         return new Outcome(Kind.NOTHING_TO_DO, v, current, "nothing to do: version " + v + " ("
-                                + registry.status(v).status() + ") was made from the same data, configuration and "
-                                + "parent (" + parent + "); use --force to train again");
+                                + s.status() + ") was made from the same data, configuration and parent ("
+                                + parent + "); use --force to train again");
                     }
                 }
             }
