@@ -129,7 +129,11 @@ final class RegistryFiles {
         Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp-" + UUID.randomUUID());
         write(tmp, content);
         try {
-            fc.rename(fs.makeQualified(tmp), fs.makeQualified(p), Options.Rename.OVERWRITE);
+            // The local file system renames over an existing file atomically (POSIX rename); HDFS refuses, and
+            // there FileContext's OVERWRITE rename is the atomic replace.
+            if (!fs.rename(tmp, p)) {
+                fc.rename(fs.makeQualified(tmp), fs.makeQualified(p), Options.Rename.OVERWRITE);
+            }
         } catch (IOException e) {
             delete(tmp);
             throw fail(p, "cannot replace", e);

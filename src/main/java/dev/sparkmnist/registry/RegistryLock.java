@@ -107,7 +107,12 @@ public final class RegistryLock implements AutoCloseable {
         if (!files.rename(path, aside)) {
             return false;
         }
-        LockInfo moved = files.readJsonOrNull(aside, LockInfo.class);
+        LockInfo moved;
+        try {
+            moved = files.readJsonOrNull(aside, LockInfo.class);
+        } catch (RuntimeException e) {
+            moved = null; // partial content: the stale lock we judged by its age
+        }
         if (moved != null && !moved.runId().equals(stale.runId()) && !"unreadable".equals(stale.runId())) {
             files.rename(aside, path);
             return false;
@@ -132,7 +137,7 @@ public final class RegistryLock implements AutoCloseable {
             files.replace(path, RegistryFiles.json(new LockInfo(info.runId(), info.owner(), info.host(), info.pid(),
                     info.acquiredAt(), t.plus(ttl).toString())));
         } catch (RuntimeException e) {
-            LOG.warn("could not renew registry lock {}: {}", path, e.getMessage());
+            LOG.warn("could not renew registry lock {}: {}", path, e.getMessage(), e);
         }
     }
 

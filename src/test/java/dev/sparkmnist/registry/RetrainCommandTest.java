@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.cli.Main;
@@ -125,52 +127,51 @@ class RetrainCommandTest {
         assertEquals(List.of(1, 2, 3), r.versions());
     }
 
-    @Test
-    void crashAtAnyPointLeavesNoHalfVersionAndNextRunProceeds() throws Exception {
-        for (String point : List.of("staging", "staged", "committed", "current-moved")) {
-            Path reg = work.resolve("reg-" + point);
-            assertEquals(ExitCodes.OK, retrain(reg));
-            Retrainer.crashPoint = p -> {
-                if (p.equals(point)) {
-                    throw new IllegalStateException("simulated crash at " + p);
-                }
-            };
-            assertEquals(ExitCodes.FAILURE, retrain(reg, "--seed", "9"), point);
-            Retrainer.crashPoint = CrashPoint.NONE;
-            ModelRegistry r = ModelRegistry.open(reg.toString());
-            assertEquals(point.equals("current-moved") ? 2 : 1, r.current(), point);
-            assertComplete(reg, r);
-            // a real crash also leaves its lock behind: make it an expired one
-            Files.writeString(reg.resolve("lock"), "{\"runId\":\"dead\",\"owner\":\"x\",\"host\":\"h\",\"pid\":1,"
-                    + "\"acquiredAt\":\"2020-01-01T00:00:00Z\",\"expiresAt\":\"2020-01-01T00:10:00Z\"}");
-
-            int next = retrain(reg, "--seed", "9");
-            assertComplete(reg, r);
-            List<String> types = r.events().stream().map(RegistryEvent::type).toList();
-            assertTrue(types.contains("break-lock"), point + ": " + types);
-            try (Stream<Path> left = Files.list(reg.resolve("versions"))) {
-                assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".")), point);
+    @ParameterizedTest
+    @ValueSource(strings = {"staging", "staged", "committed", "current-moved"})
+    void crashAtAnyPointLeavesNoHalfVersionAndNextRunProceeds(String point) throws Exception {
+        Path reg = work.resolve("reg-" + point);
+        assertEquals(ExitCodes.OK, retrain(reg));
+        Retrainer.crashPoint = p -> {
+            if (p.equals(point)) {
+                throw new IllegalStateException("simulated crash at " + p);
             }
-            switch (point) {
-                case "staging", "staged" -> {
-                    assertEquals(ExitCodes.OK, next, point);
-                    assertEquals(List.of(1, 2), r.versions(), point);
-                    assertEquals(2, r.current(), point);
-                }
-                case "committed" -> {
-                    assertEquals(ExitCodes.OK, next, point);
-                    assertEquals(VersionStatus.ABANDONED, r.status(2).status(), point);
-                    assertEquals(3, r.current(), point);
-                    assertEquals(1, r.lineage(3).parent(), point);
-                    assertTrue(types.contains("recover"), point + ": " + types);
-                }
-                default -> {
-                    // current was moved before the crash: the publish is completed, and v2 -> v3 is new work
-                    assertEquals(VersionStatus.PUBLISHED, r.status(2).status(), point);
-                    assertEquals(ExitCodes.OK, next, point);
-                    assertEquals(3, r.current(), point);
-                    assertEquals(2, r.lineage(3).parent(), point);
-                }
+        };
+        assertEquals(ExitCodes.FAILURE, retrain(reg, "--seed", "9"), point);
+        Retrainer.crashPoint = CrashPoint.NONE;
+        ModelRegistry r = ModelRegistry.open(reg.toString());
+        assertEquals(point.equals("current-moved") ? 2 : 1, r.current(), point);
+        assertComplete(reg, r);
+        // a real crash also leaves its lock behind: make it an expired one
+        Files.writeString(reg.resolve("lock"), "{\"runId\":\"dead\",\"owner\":\"x\",\"host\":\"h\",\"pid\":1,"
+                + "\"acquiredAt\":\"2020-01-01T00:00:00Z\",\"expiresAt\":\"2020-01-01T00:10:00Z\"}");
+
+        int next = retrain(reg, "--seed", "9");
+        assertComplete(reg, r);
+        List<String> types = r.events().stream().map(RegistryEvent::type).toList();
+        assertTrue(types.contains("break-lock"), point + ": " + types);
+        try (Stream<Path> left = Files.list(reg.resolve("versions"))) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".")), point);
+        }
+        switch (point) {
+            case "staging", "staged" -> {
+                assertEquals(ExitCodes.OK, next, point);
+                assertEquals(List.of(1, 2), r.versions(), point);
+                assertEquals(2, r.current(), point);
+            }
+            case "committed" -> {
+                assertEquals(ExitCodes.OK, next, point);
+                assertEquals(VersionStatus.ABANDONED, r.status(2).status(), point);
+                assertEquals(3, r.current(), point);
+                assertEquals(1, r.lineage(3).parent(), point);
+                assertTrue(types.contains("recover"), point + ": " + types);
+            }
+            default -> {
+                // current was moved before the crash: the publish is completed, and v2 -> v3 is new work
+                assertEquals(VersionStatus.PUBLISHED, r.status(2).status(), point);
+                assertEquals(ExitCodes.OK, next, point);
+                assertEquals(3, r.current(), point);
+                assertEquals(2, r.lineage(3).parent(), point);
             }
         }
     }
