@@ -1,5 +1,6 @@
 package dev.sparkmnist.cli;
 
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,13 +42,14 @@ public final class RegistryCommand implements Runnable {
             List<VersionInfo> versions = r.list();
             System.out.println("registry " + r.dir() + ": " + versions.size() + " version(s), current "
                     + (r.current() == null ? "none" : r.current()));
-            System.out.printf(Locale.ROOT, "  %7s  %-9s  %8s  %6s  %-24s  %s%n", "version", "status", "test acc",
+            System.out.printf(Locale.ROOT, "  %7s  %-9s  %8s  %6s  %-20s  %s%n", "version", "status", "test acc",
                     "parent", "finished", "reason");
             for (VersionInfo v : versions) {
-                System.out.printf(Locale.ROOT, "%s %7d  %-9s  %8s  %6s  %-24s  %s%n", v.current() ? "*" : " ",
+                System.out.printf(Locale.ROOT, "%s %7d  %-9s  %8s  %6s  %-20s  %s%n", v.current() ? "*" : " ",
                         v.version(), v.status(), Double.isNaN(v.testAccuracy()) ? "-"
                                 : String.format(Locale.ROOT, "%.2f%%", 100 * v.testAccuracy()),
-                        v.parent() == null ? "-" : v.parent().toString(), v.endedAt() == null ? "-" : v.endedAt(),
+                        v.parent() == null ? "-" : v.parent().toString(), v.endedAt() == null ? "-"
+                                : java.time.Instant.parse(v.endedAt()).truncatedTo(ChronoUnit.SECONDS).toString(),
                         v.reason() == null ? "" : v.reason());
             }
             return ExitCodes.OK;

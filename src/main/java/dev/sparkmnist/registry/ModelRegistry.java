@@ -226,6 +226,10 @@ public final class ModelRegistry {
             throw new InvalidConfigException("version " + n + " is " + (s == null ? "of unknown status" : s.status())
                     + ", not published; use --force to make it current anyway");
         }
+        if (!files.exists(new Path(modelDir(n), dev.sparkmnist.model.ModelStore.MODEL_JSON))) {
+            throw new InvalidConfigException("version " + n + " has no model (its training diverged); it cannot be "
+                    + "current");
+        }
         Integer before = current();
         setCurrent(n);
         events.append("rollback", n, before, "current moved from " + before + " to " + n);

@@ -1,6 +1,7 @@
 package dev.sparkmnist.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,6 +199,23 @@ class RetrainCommandTest {
         assertEquals(1, r.lineage(4).parent());
         // retention: newest 1 kept, plus current (4) and its parent (1)
         assertEquals(List.of(1, 4), r.versions());
+    }
+
+    @Test
+    void busyRegistryAndBadOptionsHaveTheirExitCodes() {
+        Path reg = work.resolve("reg");
+        ModelRegistry r = ModelRegistry.open(reg.toString());
+        try (RegistryLock held = r.lock("other run", java.time.Duration.ofSeconds(60), java.time.Duration.ZERO)) {
+            assertEquals(ExitCodes.REGISTRY_BUSY, retrain(reg));
+            assertEquals(ExitCodes.REGISTRY_BUSY, Main.run("registry", "rollback", "1", "--registry",
+                    reg.toString()));
+        }
+        assertEquals(List.of(), r.versions());
+        assertEquals(ExitCodes.BAD_INPUT, retrain(reg, "--max-drop", "2"));
+        assertEquals(ExitCodes.BAD_INPUT, retrain(reg, "--keep", "0"));
+        assertEquals(ExitCodes.BAD_INPUT, retrain(reg, "--data-dir", work.resolve("nothing").toString()));
+        assertNull(r.current());
+        assertFalse(Files.exists(reg.resolve("lock")), "lock released after a failed run");
     }
 
     private static void assertComplete(Path reg, ModelRegistry r) {
