@@ -49,6 +49,8 @@ class RegistryProtocolTest {
         VersionStatus status = new VersionStatus(passes ? VersionStatus.PENDING : VersionStatus.REJECTED, "test",
                 0.9, current, null, Instant.now().toString());
         r.writeVersionFiles(staging, java.util.Map.of("testAccuracy", 0.9), lineage, status);
+        // a stand-in for the model directory (the protocol only checks that it is there)
+        r.files().write(new org.apache.hadoop.fs.Path(staging, "model/model.json"), "{}".getBytes());
         r.commit(staging, n);
         if (passes) {
             lock.checkHeld();
@@ -223,6 +225,12 @@ class RegistryProtocolTest {
             assertEquals(2, r.rollback(1, false));
             assertEquals(1, r.current());
             assertEquals(1, r.rollback(3, true));
+            // a version without a model (its training diverged) can never be current
+            int n = publish(r, lock, false);
+            r.files().delete(new org.apache.hadoop.fs.Path(r.modelDir(n)));
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> r.rollback(n, true));
+            assertTrue(e.getMessage().contains("no model"), e.getMessage());
+            assertEquals(3, r.current());
         }
         RegistryEvent last = r.events().get(r.events().size() - 1);
         assertEquals("rollback", last.type());
