@@ -7,6 +7,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fetch.FetchFailedException;
 import dev.sparkmnist.idx.IdxFormatException;
 import dev.sparkmnist.model.ModelFormatException;
 import dev.sparkmnist.train.InvalidConfigException;
@@ -22,6 +23,10 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
         Throwable cause = userError(ex);
+        if (cause instanceof FetchFailedException) {
+            cli.getErr().println("error: " + cause.getMessage());
+            return ExitCodes.FETCH_FAILED;
+        }
         if (cause instanceof TrainingDivergedException) {
             cli.getErr().println("error: " + cause.getMessage());
             return ExitCodes.DIVERGED;
@@ -40,7 +45,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof IdxFormatException || t instanceof InvalidConfigException
                     || t instanceof MnistFiles.MissingDataException || t instanceof ModelFormatException
-                    || t instanceof TrainingDivergedException
+                    || t instanceof TrainingDivergedException || t instanceof FetchFailedException
                     || (t instanceof UncheckedIOException && t.getMessage() != null)) {
                 return t;
             }

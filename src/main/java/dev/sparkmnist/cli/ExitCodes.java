@@ -10,10 +10,12 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
     /** Training diverged (loss or weights NaN/infinite); nothing was published. */
     public static final int DIVERGED = 3;
+    /** The data could not be fetched from any source (or an existing file is not MNIST); nothing was written. */
+    public static final int FETCH_FAILED = 4;
     /** {@code retrain}: the new model failed the quality gate; it is kept as a rejected version, current unchanged. */
-    public static final int GATE_REFUSED = 4;
+    public static final int GATE_REFUSED = 5;
     /** {@code retrain}, {@code registry rollback}: another run holds the registry's lock; try again later. */
-    public static final int REGISTRY_BUSY = 5;
+    public static final int REGISTRY_BUSY = 6;
     /**
      * {@code retrain}: a version with the same data, configuration and parent exists; nothing was trained. 99 is
      * what Airflow's BashOperator treats as "skipped" by default.

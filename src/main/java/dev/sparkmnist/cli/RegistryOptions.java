@@ -11,7 +11,7 @@ public final class RegistryOptions {
     String registry;
 
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
-            description = "How long to wait for another run's lock before giving up with exit code 5 "
+            description = "How long to wait for another run's lock before giving up with exit code 6 "
                     + "(default: ${DEFAULT-VALUE}).")
     long waitSeconds;
 

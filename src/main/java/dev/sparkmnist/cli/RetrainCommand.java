@@ -14,15 +14,15 @@ import dev.sparkmnist.registry.Retrainer;
 
 /**
  * {@code retrain}: one scheduled retraining run against a model registry, reporting what happened through the
- * exit code (0 published, 4 refused by the gate, 5 registry busy, 99 nothing to do, 2 bad input, 1 failure).
+ * exit code (0 published, 5 refused by the gate, 6 registry busy, 99 nothing to do, 2 bad input, 1 failure).
  */
 @Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Continue training the registry's current model (or start from scratch), evaluate it, store "
                 + "it as a new version and make it current if it passes the quality gate.",
                 "",
-                "Exit codes: 0 published, 4 refused by the quality gate (kept as a rejected version), 5 registry "
+                "Exit codes: 0 published, 5 refused by the quality gate (kept as a rejected version), 6 registry "
                         + "locked by another run, 99 nothing to do (same data, configuration and parent as an "
-                        + "existing version), 2 bad input or configuration, 1 failure, 3 diverged outside the gate."})
+                        + "existing version), 2 bad input or configuration, 1 failure."})
 public final class RetrainCommand implements Callable<Integer> {
 
     @Mixin

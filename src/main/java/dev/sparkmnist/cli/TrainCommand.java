@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.fetch.MnistFetch;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.pipeline.Presets;
@@ -43,8 +44,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
+    boolean offline;
+
     @Override
     public Integer call() {
+        MnistFetch.ensurePresent(common.dataDir, offline, System.out);
         Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();

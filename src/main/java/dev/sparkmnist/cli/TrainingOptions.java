@@ -85,6 +85,9 @@ public final class TrainingOptions {
      */
     TrainingConfig config(String dataDir, int partitions, ModelMetadata continued) {
         Presets.Preset p = preset();
+        if (epochs != null && iterations != null) {
+            throw new InvalidConfigException("give --iterations or --epochs, not both");
+        }
         long trainCount = -1;
         if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
             trainCount = IdxReader.readHeader(MnistFiles.train(dataDir).labels(), IdxKind.LABELS).count();

@@ -12,13 +12,7 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
 
     /** The content of {@code metrics.json}. */
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (train != null) {
-            m.put("trainAccuracy", train.accuracy());
-        }
-        if (test != null) {
-            m.put("testAccuracy", test.accuracy());
-        }
+        Map<String, Object> m = summary();
         if (train != null) {
             m.put("train", split(train));
         }

@@ -36,6 +36,10 @@ public final class SparkContexts {
                 .setIfMissing("spark.app.name", appName)
                 .setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (conf.get("spark.master").startsWith("local")) {
+            // Everything is in this JVM: listen on loopback only.
+            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
         return new Handle(new JavaSparkContext(conf), true);
     }
 }

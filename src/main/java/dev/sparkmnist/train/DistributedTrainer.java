@@ -1,6 +1,7 @@
 package dev.sparkmnist.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -104,6 +105,20 @@ public final class DistributedTrainer {
             l.finished(state);
         }
         return state;
+    }
+
+    /**
+     * The summed gradient (no L2 term) and summed cross-entropy of global step {@code step}'s mini-batch, computed
+     * through Spark exactly as a synchronous training round does; the last element of the returned array is the
+     * loss. For tests and benchmarks.
+     */
+    public double[] batchGradient(JavaRDD<ImageBlock> blocks, Network net, long step, int batchSize) {
+        StepPlan plan = new StepPlan(config.seed(), step, new double[] {0}, batchSize, blocks.getNumPartitions(),
+                config.scaling().factor(), 0, 0, false, sampler);
+        RoundOutcome outcome = runRound(blocks, net.sizes(), net, null, plan);
+        double[] out = Arrays.copyOf(outcome.combined(), outcome.combined().length + 1);
+        out[out.length - 1] = outcome.lossSum();
+        return out;
     }
 
     /**

@@ -1,0 +1,37 @@
+package dev.sparkmnist.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sparkmnist.train.KeyedRandomSampler;
+import dev.sparkmnist.train.TrainingConfig;
+import dev.sparkmnist.testing.SharedSpark;
+
+/**
+ * The default preset on real MNIST (folder from the MNIST_DIR environment variable) reaches at least 98.0% test
+ * accuracy. Skipped, with the reason printed, where MNIST_DIR is not set.
+ */
+class RealMnistTest {
+    @Test
+    void defaultPresetReaches98Percent(@TempDir Path out) {
+        String dir = System.getenv("MNIST_DIR");
+        if (dir == null || dir.isBlank()) {
+            System.out.println("RealMnistTest skipped: MNIST_DIR is not set (point it at the real MNIST files)");
+        }
+        Assumptions.assumeTrue(dir != null && !dir.isBlank(), "MNIST_DIR is not set");
+        Presets.Preset p = Presets.DEFAULT;
+        TrainingConfig config = new TrainingConfig(p.hidden(), 42, p.scaling(), 2, 1000, p.phases());
+        TrainingJob.Result result = TrainingJob.run(SharedSpark.get(), new TrainingJob.Spec(dir,
+                out.resolve("model").toString(), config, null, new KeyedRandomSampler()), List.of());
+        double acc = result.metrics().test().accuracy();
+        System.out.printf("RealMnistTest: default preset test accuracy %.4f after %.1f s of training%n", acc,
+                result.trainingSeconds());
+        assertTrue(acc >= 0.98, "test accuracy " + acc);
+    }
+}
