@@ -20,12 +20,14 @@ import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
+import dev.sparkmnist.eval.SampledTestAccuracy;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.InvalidConfigException;
@@ -38,7 +40,8 @@ import dev.sparkmnist.train.TrainingState;
 
 /**
  * One whole training run: load the MNIST files into cached RDDs, start from a fresh or saved network, train
- * every phase, evaluate on the training and test sets, and save the model directory with {@code metrics.json}.
+ * every phase, evaluate on the training and test sets, and save the model directory with {@code metrics.json} and
+ * the run report ({@code loss.png}, {@code confusion.png}, {@code mistakes.png}, {@code report.html}).
  */
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
@@ -55,8 +58,13 @@ public final class TrainingJob {
      * @param config   the training configuration
      * @param initFrom saved model to continue from, or null to initialise from the seed
      * @param sampler  how mini-batches are drawn
+     * @param evalEvery iterations between sampled test-accuracy measurements for the report's curve; 0 for none
      */
-    public record Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler) {
+    public record Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler,
+                       long evalEvery) {
+        public Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler) {
+            this(dataDir, outDir, config, initFrom, sampler, 0);
+        }
     }
 
     /** What a run produced. */
@@ -94,6 +102,11 @@ public final class TrainingJob {
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(progress);
         listeners.addAll(extraListeners);
+        SampledTestAccuracy accuracyProbe = spec.evalEvery() > 0 ? SampledTestAccuracy.firstRecords(testFiles,
+                SampledTestAccuracy.DEFAULT_SAMPLE, config.scaling(), spec.evalEvery()) : null;
+        if (accuracyProbe != null) {
+            listeners.add(accuracyProbe);
+        }
         listeners.add(session.listener());
         long trainStart = System.nanoTime();
         TrainingState end;
@@ -109,7 +122,9 @@ public final class TrainingJob {
 
         Network trained = end.network();
         ConfusionMatrix trainCm = Evaluator.confusion(sc, train.blocks(), trained, config.scaling());
-        ConfusionMatrix testCm = Evaluator.confusion(sc, test.blocks(), trained, config.scaling());
+        Evaluator.Evaluation testEval = Evaluator.evaluate(sc, test.blocks(), trained, config.scaling(),
+                RunReport.MISTAKES_SHOWN);
+        ConfusionMatrix testCm = testEval.confusion();
         Metrics metrics = new Metrics(trainCm, testCm);
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
@@ -119,6 +134,11 @@ public final class TrainingJob {
             try {
                 Map<String, byte[]> extra = new LinkedHashMap<>();
                 extra.put("metrics.json", Json.MAPPER.writeValueAsBytes(metrics.toJson()));
+                RunReport.Curves curves = new RunReport.Curves(config.phases(), progress.history(),
+                        accuracyProbe == null ? List.of() : accuracyProbe.history(),
+                        accuracyProbe == null ? 0 : accuracyProbe.sampleSize());
+                extra.putAll(new RunReport("train: " + spec.outDir(), meta, metrics, curves, testEval.mistakes(),
+                        test.images().rows(), test.images().cols()).files());
                 ModelStore.save(spec.outDir(), new SavedModel(trained, meta), extra);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
