@@ -99,6 +99,7 @@ public final class TrainingJob {
 
         ProgressLogger progress = new ProgressLogger(config.logEvery(), config.totalIterations(),
                 config.phases().size());
+        progress.resumeAt(session.startState().globalStep());
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(progress);
         listeners.addAll(extraListeners);

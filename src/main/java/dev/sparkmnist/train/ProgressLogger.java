@@ -22,6 +22,7 @@ public final class ProgressLogger implements TrainingListener {
     private final ConsoleProgressBar bar;
     private final List<LossPoint> history = new ArrayList<>();
     private long iterationsDone;
+    private long resumedAt;
     private long samplesDone;
     private long nextLog;
     private double lossSum;
@@ -41,6 +42,13 @@ public final class ProgressLogger implements TrainingListener {
         this.nextLog = every;
     }
 
+    /** Counts from {@code iterations} already done (a resumed run), so positions and the ETA stay right. */
+    public void resumeAt(long iterations) {
+        iterationsDone = iterations;
+        resumedAt = iterations;
+        nextLog = (iterations / every + 1) * every;
+    }
+
     /** The history of logged (iteration, loss) points, oldest first. */
     public List<LossPoint> history() {
         return Collections.unmodifiableList(history);
@@ -54,7 +62,7 @@ public final class ProgressLogger implements TrainingListener {
         lossRounds++;
         double seconds = stats.elapsedNanos() / 1e9;
         double rate = samplesDone / Math.max(seconds, 1e-9);
-        double eta = seconds / iterationsDone * (totalIterations - iterationsDone);
+        double eta = seconds / (iterationsDone - resumedAt) * (totalIterations - iterationsDone);
         if (bar != null) {
             bar.update(state.phase(), phases, iterationsDone, totalIterations, lossSum / lossRounds, rate, eta);
         }
