@@ -163,7 +163,16 @@ public final class RegistryLock implements AutoCloseable {
     /** Stops renewing and deletes the lock file if it is still this run's. */
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        // Let a renewal in flight finish first: otherwise it could rewrite the lock file after it is deleted
+        // here, over the lock of the next run that took it meanwhile.
+        heartbeat.shutdown();
+        try {
+            if (!heartbeat.awaitTermination(Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS)) {
+                heartbeat.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             LockInfo now = files.readJsonOrNull(path, LockInfo.class);
             if (now != null && now.runId().equals(info.runId())) {
