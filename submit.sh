@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MAIN=dev.sparkmnist.cli.Main
 VERSION=0.1.0
-APP_JAR="$ROOT/target/spark-mnist-$VERSION-app.jar"
+APP_JAR="${SPARK_MNIST_APP_JAR:-$ROOT/target/spark-mnist-$VERSION-app.jar}"
 
 MASTER=""
 if [[ "${1:-}" == "--master" ]]; then
@@ -60,7 +60,12 @@ done < "$ROOT/conf/spark-defaults.conf"
 [[ -n "$MASTER" ]] && SPARK_PROPS+=("-Dspark.master=$MASTER")
 # Executors on a real cluster need the application's classes.
 [[ -n "$MASTER" && "$MASTER" != local* ]] && SPARK_PROPS+=("-Dspark.jars=$APP_JAR")
+# A cluster started by cluster/start-cluster.sh wants its authentication secret: a Java @argfile readable only by
+# its owner, so the secret never appears on a command line.
+CLUSTER_STATE="${SPARK_MNIST_CLUSTER_DIR:-$ROOT/target/cluster}"
+[[ "$MASTER" == spark://* && -f "$CLUSTER_STATE/driver-auth.args" ]] && JAVA_OPTS_AUTH="@$CLUSTER_STATE/driver-auth.args"
 mapfile -t JAVA_OPTS < <(grep -v '^#' "$ROOT/conf/java-options")
+[[ -n "${JAVA_OPTS_AUTH:-}" ]] && JAVA_OPTS+=("$JAVA_OPTS_AUTH")
 exec java -Xmx"${SPARK_MNIST_DRIVER_MEMORY:-6g}" "${JAVA_OPTS[@]}" $BLAS_OPT \
   -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
   "${SPARK_PROPS[@]}" \

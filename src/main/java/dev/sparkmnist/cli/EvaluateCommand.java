@@ -19,6 +19,7 @@ import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.pipeline.SparkContexts;
+import dev.sparkmnist.report.RunReport;
 
 /** {@code evaluate}: accuracy and confusion matrix of a saved model on any IDX images/labels pair. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -40,12 +41,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--metrics-out", paramLabel = "FILE", description = "Also write the metrics as JSON here.")
     String metricsOut;
 
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "Also write confusion.png, mistakes.png and report.html into this directory.")
+    String reportDir;
+
     @Override
     public Integer call() throws Exception {
         if ((images == null) != (labels == null)) {
             throw new dev.sparkmnist.train.InvalidConfigException("--images and --labels go together");
         }
         SavedModel saved = ModelStore.load(model);
+        common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
+        images = HadoopPaths.qualify(images);
+        labels = HadoopPaths.qualify(labels);
         MnistFiles.Split split = images != null ? new MnistFiles.Split(images, labels) : MnistFiles.test(common.dataDir);
         InputScaling scaling = InputScaling.valueOf(saved.metadata().inputScaling().toUpperCase(Locale.ROOT));
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {
@@ -56,7 +64,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new dev.sparkmnist.train.InvalidConfigException(split.images() + ": images have "
                         + set.pixelsPerImage() + " pixels but the model expects " + saved.network().sizes().inputs());
             }
-            ConfusionMatrix cm = Evaluator.confusion(sc, set.blocks(), saved.network(), scaling);
+            Evaluator.Evaluation evaluation = Evaluator.evaluate(sc, set.blocks(), saved.network(), scaling,
+                    RunReport.MISTAKES_SHOWN);
+            ConfusionMatrix cm = evaluation.confusion();
             Metrics metrics = new Metrics(null, cm);
             System.out.println("model: " + model + " (" + saved.network().sizes() + ")");
             System.out.println("data:  " + split.images());
@@ -64,6 +74,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (metricsOut != null) {
                 java.nio.file.Files.write(java.nio.file.Path.of(metricsOut),
                         Json.MAPPER.writeValueAsBytes(metrics.toJson()));
+            }
+            if (reportDir != null) {
+                new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(), metrics, null,
+                        evaluation.mistakes(), set.images().rows(), set.images().cols()).write(reportDir);
+                System.out.println("report: " + reportDir + "/" + RunReport.REPORT_HTML);
             }
         }
         return ExitCodes.OK;

@@ -12,6 +12,15 @@ public final class ExitCodes {
     public static final int DIVERGED = 3;
     /** The data could not be fetched from any source (or an existing file is not MNIST); nothing was written. */
     public static final int FETCH_FAILED = 4;
+    /** {@code retrain}: the new model failed the quality gate; it is kept as a rejected version, current unchanged. */
+    public static final int GATE_REFUSED = 5;
+    /** {@code retrain}, {@code registry rollback}: another run holds the registry's lock; try again later. */
+    public static final int REGISTRY_BUSY = 6;
+    /**
+     * {@code retrain}: a version with the same data, configuration and parent exists; nothing was trained. 99 is
+     * what Airflow's BashOperator treats as "skipped" by default.
+     */
+    public static final int NOTHING_TO_DO = 99;
 
     private ExitCodes() {
     }

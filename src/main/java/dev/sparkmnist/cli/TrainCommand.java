@@ -1,6 +1,5 @@
 package dev.sparkmnist.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -11,18 +10,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import dev.sparkmnist.data.InputScaling;
-import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.fetch.MnistFetch;
-import dev.sparkmnist.idx.IdxKind;
-import dev.sparkmnist.idx.IdxReader;
+import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.KeyedRandomSampler;
-import dev.sparkmnist.train.LearningRateSchedule;
-import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TrainingConfig;
 
 /** {@code train}: fit the network on the MNIST training set, report train and test accuracy, save the model. */
@@ -40,10 +35,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--preset", description = "Starting hyperparameters: default or notebook (default: ${DEFAULT-VALUE}).",
-            defaultValue = "default")
-    String preset;
-
     @Option(names = "--out", description = "Model directory to write; replaced atomically (default: models/<preset>).")
     String out;
 
@@ -51,50 +42,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue training this saved model (its width and scaling) instead of a fresh one.")
     String initFrom;
 
-    @Option(names = "--hidden", description = "Hidden units H.")
-    Integer hidden;
+    @Mixin
+    TrainingOptions training;
 
-    @Option(names = "--scaling", description = "Input scaling: raw (0..255, the notebook) or unit (0..1).")
-    InputScaling scaling;
+    @Mixin
+    CheckpointCliOptions checkpoints;
 
-    @Option(names = "--iterations", description = "Mini-batches per phase.")
-    Long iterations;
-
-    @Option(names = "--epochs", description = "Passes over the training set per phase (instead of --iterations).")
-    Double epochs;
-
-    @Option(names = "--batch-size", description = "Samples per mini-batch, over all partitions.")
-    Integer batchSize;
-
-    @Option(names = "--lr", description = "Learning rate, applied to the batch-summed gradient.")
-    Double lr;
-
-    @Option(names = "--lambda", description = "L2 regularisation strength.")
-    Double lambda;
-
-    @Option(names = "--momentum", description = "Momentum, 0 for plain gradient descent.")
-    Double momentum;
-
-    @Option(names = "--local-steps",
-            description = "Optimiser steps per partition per Spark job before averaging; 1 = exact synchronous SGD.")
-    Integer localSteps;
-
-    @Option(names = "--schedule", description = "Learning-rate schedule within a phase: constant or cosine.")
-    LearningRateSchedule schedule;
-
-    @Option(names = "--phase", paramLabel = "KEY=VALUE,...",
-            description = "A training phase (repeat for several, run in order), e.g. "
-                    + "iterations=20000,lr=0.001,lambda=0.05. Keys: iterations, epochs, batch-size, lr, lambda, "
-                    + "momentum, local-steps, schedule; missing keys come from the preset.")
-    List<String> phases;
-
-    @Option(names = "--seed", description = "Seeds initial weights and batch draws (default: ${DEFAULT-VALUE}).",
-            defaultValue = "42")
-    long seed;
-
-    @Option(names = "--log-every", description = "Iterations between progress lines (default: 1000 for the "
-            + "notebook preset, else 500).")
-    Long logEvery;
+    @Option(names = "--eval-every", paramLabel = "K", description = "Measure test accuracy every K iterations "
+            + "on the first 2,000 test records, for the report's accuracy curve (default: off).")
+    Long evalEvery;
 
     @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
     boolean offline;
@@ -102,105 +58,30 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MnistFetch.ensurePresent(common.dataDir, offline, System.out);
-        Presets.Preset p = Presets.named(preset);
-        if (epochs != null && iterations != null) {
-            throw new InvalidConfigException("give --iterations or --epochs, not both");
-        }
-        long trainCount = -1;
-        if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
-            trainCount = IdxReader.readHeader(MnistFiles.train(common.dataDir).labels(), IdxKind.LABELS).count();
-        }
-        List<PhaseConfig> resolved = resolvePhases(p, trainCount);
+        dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
+        common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
+        Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
+        ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
             JavaSparkContext sc = spark.context();
             int partitions = common.partitions != null ? common.partitions : sc.defaultParallelism();
-            TrainingConfig config = new TrainingConfig(hidden != null ? hidden : p.hidden(), seed,
-                    scaling != null ? scaling : p.scaling(), partitions,
-                    logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 500), resolved);
+            TrainingConfig config = training.config(common.dataDir, partitions, continued);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
-                    initFrom, new KeyedRandomSampler()), List.of());
+                    initFrom, new KeyedRandomSampler(), evalEvery()), List.of(), checkpointing);
             System.out.println();
             System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),
-                    result.network().sizes(), resolved.size(), result.trainingSeconds());
+                    result.network().sizes(), config.phases().size(), result.trainingSeconds());
             System.out.print(result.metrics().toText());
-            System.out.println("model: " + outDir);
+            System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
         }
         return ExitCodes.OK;
     }
 
-    List<PhaseConfig> resolvePhases(Presets.Preset p, long trainCount) {
-        List<PhaseConfig> out = new ArrayList<>();
-        if (phases != null && !phases.isEmpty()) {
-            PhaseConfig base = p.phases().get(p.phases().size() - 1);
-            for (String spec : phases) {
-                out.add(override(parsePhase(spec, base, trainCount), trainCount));
-            }
-        } else {
-            for (PhaseConfig base : p.phases()) {
-                out.add(override(base, trainCount));
-            }
+    private long evalEvery() {
+        if (evalEvery != null && evalEvery < 1) {
+            throw new InvalidConfigException("--eval-every must be at least 1, got " + evalEvery);
         }
-        return out;
-    }
-
-    private PhaseConfig override(PhaseConfig b, long trainCount) {
-        int batch = batchSize != null ? batchSize : b.batchSize();
-        long iters = iterations != null ? iterations : b.iterations();
-        if (epochs != null) {
-            iters = epochsToIterations(epochs, trainCount, batch, "--epochs");
-        }
-        return new PhaseConfig(iters, batch, lr != null ? lr : b.learningRate(),
-                lambda != null ? lambda : b.lambda(), momentum != null ? momentum : b.momentum(),
-                localSteps != null ? localSteps : b.localSteps(), schedule != null ? schedule : b.schedule());
-    }
-
-    private static PhaseConfig parsePhase(String spec, PhaseConfig b, long trainCount) {
-        long iters = b.iterations();
-        int batch = b.batchSize();
-        double rate = b.learningRate();
-        double lam = b.lambda();
-        double mom = b.momentum();
-        int local = b.localSteps();
-        LearningRateSchedule sched = b.schedule();
-        Double ep = null;
-        for (String part : spec.split(",")) {
-            String[] kv = part.split("=", 2);
-            if (kv.length != 2) {
-                throw new InvalidConfigException("--phase " + spec + ": '" + part + "' is not KEY=VALUE");
-            }
-            String key = kv[0].trim();
-            String value = kv[1].trim();
-            try {
-                switch (key) {
-                    case "iterations" -> iters = Long.parseLong(value);
-                    case "epochs" -> ep = Double.parseDouble(value);
-                    case "batch-size", "batch" -> batch = Integer.parseInt(value);
-                    case "lr" -> rate = Double.parseDouble(value);
-                    case "lambda" -> lam = Double.parseDouble(value);
-                    case "momentum" -> mom = Double.parseDouble(value);
-                    case "local-steps" -> local = Integer.parseInt(value);
-                    case "schedule" -> sched = LearningRateSchedule.valueOf(value.toUpperCase(Locale.ROOT));
-                    default -> throw new InvalidConfigException("--phase " + spec + ": unknown key '" + key
-                            + "' (known: iterations, epochs, batch-size, lr, lambda, momentum, local-steps, schedule)");
-                }
-            } catch (IllegalArgumentException e) {
-                if (e instanceof InvalidConfigException ice) {
-                    throw ice;
-                }
-                throw new InvalidConfigException("--phase " + spec + ": bad value for " + key + ": '" + value + "'");
-            }
-        }
-        if (ep != null) {
-            iters = epochsToIterations(ep, trainCount, batch, "--phase epochs");
-        }
-        return new PhaseConfig(iters, batch, rate, lam, mom, local, sched);
-    }
-
-    private static long epochsToIterations(double epochs, long trainCount, int batch, String option) {
-        if (!(epochs > 0) || Double.isInfinite(epochs)) {
-            throw new InvalidConfigException(option + " must be a positive number, got " + epochs);
-        }
-        return Math.max(1, (long) Math.ceil(epochs * trainCount / batch));
+        return evalEvery == null ? 0 : evalEvery;
     }
 }

@@ -1,5 +1,10 @@
 package dev.sparkmnist.eval;
 
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -48,16 +53,86 @@ public final class Evaluator {
     /** Predicted classes for consecutive records of one block; for reports that show individual digits. */
     public static int[] predict(ImageBlock block, Network network, double scale) {
         int[] out = new int[block.count()];
+        forEachPrediction(block, network, scale, (j, predicted, probabilities, column) -> out[j] = predicted);
+        return out;
+    }
+
+    /**
+     * The confusion matrix of {@code network} on all records of {@code blocks}, plus the first
+     * {@code maxMistakes} misclassified records (by position in the file) with their pixels and the model's
+     * probabilities, for the run report. One Spark job, like {@link #confusion}.
+     */
+    public static Evaluation evaluate(JavaSparkContext sc, JavaRDD<ImageBlock> blocks, Network network,
+                                      InputScaling scaling, int maxMistakes) {
+        Broadcast<Network> model = sc.broadcast(network);
+        try {
+            double scale = scaling.factor();
+            return blocks.map(block -> evaluate(block, model.value(), scale, maxMistakes))
+                    .reduce((a, b) -> a.plus(b, maxMistakes));
+        } finally {
+            model.destroy();
+        }
+    }
+
+    /** {@link #evaluate(JavaSparkContext, JavaRDD, Network, InputScaling, int)} for one block, on this thread. */
+    public static Evaluation evaluate(ImageBlock block, Network network, double scale, int maxMistakes) {
+        ConfusionMatrix m = ConfusionMatrix.empty(network.sizes().outputs());
+        List<Mistake> mistakes = new ArrayList<>();
+        int d = block.pixelsPerImage();
+        forEachPrediction(block, network, scale, (j, predicted, probabilities, column) -> {
+            int truth = block.label(j);
+            m.add(truth, predicted);
+            if (predicted != truth && mistakes.size() < maxMistakes) {
+                int classes = network.sizes().outputs();
+                mistakes.add(new Mistake(block.firstRecord() + j, truth, predicted,
+                        probabilities[column * classes + predicted], probabilities[column * classes + truth],
+                        Arrays.copyOfRange(block.pixels(), j * d, (j + 1) * d)));
+            }
+        });
+        return new Evaluation(m, mistakes);
+    }
+
+    private static void forEachPrediction(ImageBlock block, Network network, double scale, PredictionSink sink) {
         Workspace ws = new Workspace(network.sizes(), Math.min(CHUNK, block.count()));
         for (int first = 0; first < block.count(); first += CHUNK) {
             int n = Math.min(CHUNK, block.count() - first);
             BatchAssembler.fillRange(block, first, n, scale, ws);
             ForwardPass.run(network, ws, n, false);
             for (int j = 0; j < n; j++) {
-                out[first + j] = ForwardPass.argmax(ws, j);
+                sink.accept(first + j, ForwardPass.argmax(ws, j), ws.probabilities(), j);
             }
         }
-        return out;
     }
 
+    /** Receives record {@code j}'s prediction; its probabilities are column {@code column} of the array. */
+    @FunctionalInterface
+    private interface PredictionSink {
+        void accept(int j, int predicted, double[] probabilities, int column);
+    }
+
+    /**
+     * A misclassified record.
+     *
+     * @param record          index of the record in its file
+     * @param truth           the label
+     * @param predicted       the model's most probable class
+     * @param confidence      the probability the model gave {@code predicted}
+     * @param truthProbability the probability it gave the true class
+     * @param pixels          the image, one unsigned byte per pixel
+     */
+    public record Mistake(long record, int truth, int predicted, double confidence, double truthProbability,
+                          byte[] pixels) implements Serializable {
+    }
+
+    /** A confusion matrix and the first misclassified records, ordered by record index. */
+    public record Evaluation(ConfusionMatrix confusion, List<Mistake> mistakes) implements Serializable {
+        /** Both evaluations together: summed counts, and the first {@code maxMistakes} mistakes of both. */
+        public Evaluation plus(Evaluation other, int maxMistakes) {
+            List<Mistake> all = new ArrayList<>(mistakes);
+            all.addAll(other.mistakes);
+            all.sort(Comparator.comparingLong(Mistake::record));
+            return new Evaluation(confusion.plus(other.confusion),
+                    List.copyOf(all.subList(0, Math.min(maxMistakes, all.size()))));
+        }
+    }
 }

@@ -25,13 +25,20 @@ import org.apache.hadoop.fs.Path;
 public final class IdxReader {
     /** Largest image side accepted; MNIST uses 28. */
     public static final int MAX_SIDE = 4096;
+    /** The most one byte of deflate data can expand to (zlib's documented bound is 1032:1). */
+    public static final int MAX_DEFLATE_RATIO = 1032;
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
 
     private IdxReader() {
     }
 
-    /** Reads and validates the header of {@code path}, expecting the given kind. */
+    /**
+     * Reads and validates the header of {@code path}, expecting the given kind. A plain file's length must be
+     * exactly what the header says. A gzipped file must be able to hold what its header claims (deflate expands at
+     * most {@value #MAX_DEFLATE_RATIO}:1), and its stream is read through once to check that it decompresses to
+     * exactly that length: no more is ever decompressed, so a stream that would expand without end is cut off.
+     */
     public static IdxHeader readHeader(String path, IdxKind expected) {
         Path p = new Path(path);
         try {
@@ -47,10 +54,36 @@ public final class IdxReader {
                             header.recordBytes(), header.expectedLength(), length,
                             length < header.expectedLength() ? " (truncated?)" : " (trailing bytes)"));
                 }
+                if (gz) {
+                    checkGzipBody(in, header, length);
+                }
                 return header;
+            } catch (EOFException | ZipException e) {
+                throw new IdxFormatException(path + ": not a valid gzip stream (" + e.getMessage() + ")", e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkGzipBody(InputStream in, IdxHeader header, long compressedLength) throws IOException {
+        if (header.expectedLength() > compressedLength * MAX_DEFLATE_RATIO + 1024) {
+            throw new IdxFormatException(String.format(
+                    "%s: header says %d records (%d bytes uncompressed), more than a gzip file of %d bytes can hold",
+                    header.path(), header.count(), header.expectedLength(), compressedLength));
+        }
+        skipFully(in, header.expectedLength() - header.kind().headerBytes(), header, header.kind().headerBytes());
+        int extra;
+        try {
+            extra = in.read();
+        } catch (EOFException | ZipException e) {
+            throw corrupt(header, e);
+        }
+        if (extra >= 0) {
+            throw new IdxFormatException(String.format(
+                    "%s: the gzip stream holds more than the %d bytes its header accounts for (%d records); "
+                            + "refusing it rather than decompressing further", header.path(),
+                    header.expectedLength(), header.count()));
         }
     }
 
@@ -74,7 +107,7 @@ public final class IdxReader {
             long offset = header.kind().headerBytes() + start * recordBytes;
             if (header.gzipped()) {
                 try (InputStream in = open(fs, p, true)) {
-                    skipFully(in, offset, header);
+                    skipFully(in, offset, header, 0);
                     readFully(in, out, header, start);
                 }
             } else {
@@ -172,14 +205,15 @@ public final class IdxReader {
                 : new BufferedInputStream(raw, 1 << 16);
     }
 
-    private static void skipFully(InputStream in, long n, IdxHeader header) throws IOException {
+    /** Skips {@code n} bytes of a stream of which {@code consumed} were already read (for the error message). */
+    private static void skipFully(InputStream in, long n, IdxHeader header, long consumed) throws IOException {
         long left = n;
         byte[] scratch = new byte[1 << 16];
         try {
             while (left > 0) {
                 int r = in.read(scratch, 0, (int) Math.min(scratch.length, left));
                 if (r < 0) {
-                    throw truncated(header, n - left, n);
+                    throw truncated(header, consumed + n - left, consumed + n);
                 }
                 left -= r;
             }

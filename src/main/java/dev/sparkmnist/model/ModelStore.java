@@ -95,12 +95,25 @@ public final class ModelStore {
                 throw new ModelFormatException(dir + "/" + MODEL_JSON + ": layers must be [inputs, hidden, outputs]"
                         + " with sensible sizes, found " + java.util.Arrays.toString(l));
             }
+            long count = (long) l[0] * l[1] + l[1] + (long) l[1] * l[2] + l[2];
+            if (count > Integer.MAX_VALUE - 16) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": layers " + java.util.Arrays.toString(l)
+                        + " need " + count + " parameters, more than one array can hold");
+            }
             LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
+            // Each array is decoded from its file (whose length must match its shape) before the parameter
+            // vector is allocated, so memory never exceeds what the files on disk justify.
+            double[][] blocks = {
+                array(fs, root, dir, "W1.npy", sizes.inputs(), sizes.hidden()),
+                array(fs, root, dir, "b1.npy", sizes.hidden()),
+                array(fs, root, dir, "W2.npy", sizes.hidden(), sizes.outputs()),
+                array(fs, root, dir, "b2.npy", sizes.outputs())};
             double[] p = new double[sizes.parameterCount()];
-            copy(fs, root, dir, "W1.npy", p, sizes.w1Offset(), sizes.inputs(), sizes.hidden());
-            copy(fs, root, dir, "b1.npy", p, sizes.b1Offset(), sizes.hidden());
-            copy(fs, root, dir, "W2.npy", p, sizes.w2Offset(), sizes.hidden(), sizes.outputs());
-            copy(fs, root, dir, "b2.npy", p, sizes.b2Offset(), sizes.outputs());
+            int at = 0;
+            for (double[] b : blocks) {
+                System.arraycopy(b, 0, p, at, b.length);
+                at += b.length;
+            }
             return new SavedModel(new Network(sizes, p), meta);
         } catch (IOException e) {
             throw new ModelFormatException(dir + ": cannot load model: " + e.getMessage(), e);
@@ -118,14 +131,13 @@ public final class ModelStore {
         return files;
     }
 
-    private static void copy(FileSystem fs, Path root, String dir, String name, double[] into, int offset,
-                             int... shape) throws IOException {
-        double[] values = NpyArrays.decode(read(fs, new Path(root, name), dir), dir + "/" + name, shape);
-        System.arraycopy(values, 0, into, offset, values.length);
+    private static double[] array(FileSystem fs, Path root, String dir, String name, int... shape)
+            throws IOException {
+        return NpyArrays.decode(read(fs, new Path(root, name), dir), dir + "/" + name, shape);
     }
 
     /** Reads a small file whole, refusing anything over 2 GiB. */
-    static byte[] read(FileSystem fs, Path p, String dir) throws IOException {
+    public static byte[] read(FileSystem fs, Path p, String dir) throws IOException {
         try {
             long len = fs.getFileStatus(p).getLen();
             if (len > Integer.MAX_VALUE - 16) {

@@ -74,8 +74,14 @@ public final class NpyArrays {
             throw new IOException(name + ": expected float64 ('<f8'), found '" + descr + "'");
         }
         boolean fortran = group(FORTRAN, header, name, "fortran_order").equals("True");
-        int[] shape = Arrays.stream(group(SHAPE, header, name, "shape").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        String shapeText = group(SHAPE, header, name, "shape");
+        int[] shape;
+        try {
+            shape = Arrays.stream(shapeText.split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IOException(name + ": .npy shape (" + shapeText + ") is not a list of sizes");
+        }
         if (!Arrays.equals(shape, expectedShape)) {
             throw new IOException(name + ": expected shape " + Arrays.toString(expectedShape) + ", found "
                     + Arrays.toString(shape));

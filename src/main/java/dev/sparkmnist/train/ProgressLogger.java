@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs a progress line every {@code every} iterations (iteration, mean batch loss since the last line, samples per
- * second, elapsed time, ETA) and keeps those points as the run's loss history.
+ * second, elapsed time, ETA) and keeps those points as the run's loss history. In an interactive terminal it
+ * shows a {@link ConsoleProgressBar} instead of the log lines.
  */
 public final class ProgressLogger implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLogger.class);
@@ -18,18 +19,34 @@ public final class ProgressLogger implements TrainingListener {
     private final long every;
     private final long totalIterations;
     private final int phases;
+    private final ConsoleProgressBar bar;
     private final List<LossPoint> history = new ArrayList<>();
     private long iterationsDone;
+    private long resumedAt;
     private long samplesDone;
     private long nextLog;
     private double lossSum;
     private int lossRounds;
 
+    /** Progress for a run; a bar when standard output is a terminal, log lines otherwise. */
     public ProgressLogger(long every, long totalIterations, int phases) {
+        this(every, totalIterations, phases, ConsoleProgressBar.forTerminal());
+    }
+
+    /** Progress drawn on {@code bar}, or logged when it is null. */
+    public ProgressLogger(long every, long totalIterations, int phases, ConsoleProgressBar bar) {
+        this.bar = bar;
         this.every = every;
         this.totalIterations = totalIterations;
         this.phases = phases;
         this.nextLog = every;
+    }
+
+    /** Counts from {@code iterations} already done (a resumed run), so positions and the ETA stay right. */
+    public void resumeAt(long iterations) {
+        iterationsDone = iterations;
+        resumedAt = iterations;
+        nextLog = (iterations / every + 1) * every;
     }
 
     /** The history of logged (iteration, loss) points, oldest first. */
@@ -43,6 +60,12 @@ public final class ProgressLogger implements TrainingListener {
         samplesDone += stats.samples();
         lossSum += stats.batchLoss();
         lossRounds++;
+        double seconds = stats.elapsedNanos() / 1e9;
+        double rate = samplesDone / Math.max(seconds, 1e-9);
+        double eta = seconds / (iterationsDone - resumedAt) * (totalIterations - iterationsDone);
+        if (bar != null) {
+            bar.update(state.phase(), phases, iterationsDone, totalIterations, lossSum / lossRounds, rate, eta);
+        }
         if (iterationsDone < nextLog && iterationsDone < totalIterations) {
             return;
         }
@@ -53,12 +76,19 @@ public final class ProgressLogger implements TrainingListener {
         lossSum = 0;
         lossRounds = 0;
         history.add(new LossPoint(state.phase(), state.globalStep(), loss));
-        double seconds = stats.elapsedNanos() / 1e9;
-        double rate = samplesDone / Math.max(seconds, 1e-9);
-        double eta = seconds / iterationsDone * (totalIterations - iterationsDone);
+        if (bar != null) {
+            return;
+        }
         LOG.info(String.format(Locale.ROOT, "phase %d/%d  iteration %,d/%,d  loss %.4f  %,.0f samples/s  "
                         + "elapsed %s  ETA %s", state.phase() + 1, phases, iterationsDone, totalIterations, loss,
                 rate, clock(seconds), clock(eta)));
+    }
+
+    @Override
+    public void finished(TrainingState state) {
+        if (bar != null) {
+            bar.finish();
+        }
     }
 
     static String clock(double seconds) {

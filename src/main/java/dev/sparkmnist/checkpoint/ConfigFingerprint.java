@@ -1,0 +1,60 @@
+package dev.sparkmnist.checkpoint;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.sparkmnist.model.Json;
+import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.train.BatchSampler;
+import dev.sparkmnist.train.TrainingConfig;
+
+/**
+ * Identifies everything that decides a run's weights: the hyperparameters of every phase, width, seed, input
+ * scaling, partitioning, the batch sampler, the SHA-256 of the data files and the starting weights (which cover
+ * {@code --init-from}). A checkpoint is resumed only by a run with the same fingerprint, so a resumed run ends
+ * exactly where an uninterrupted one would. Settings that do not change the result (log interval, output path)
+ * are left out on purpose.
+ */
+public final class ConfigFingerprint {
+    private ConfigFingerprint() {
+    }
+
+    /** What the fingerprint is made of, as readable JSON-friendly values (also stored in the checkpoint). */
+    public static Map<String, Object> describe(TrainingConfig config, Map<String, String> dataSha256,
+                                               BatchSampler sampler) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", config.hidden());
+        m.put("seed", config.seed());
+        m.put("scaling", config.scaling().name());
+        m.put("partitions", config.partitions());
+        m.put("phases", config.phases());
+        m.put("sampler", sampler.getClass().getName());
+        m.put("dataSha256", new TreeMap<>(dataSha256));
+        return m;
+    }
+
+    /** Hex SHA-256 over {@link #describe} and the starting weights. */
+    public static String of(Map<String, Object> description, Network start) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(Json.MAPPER.writeValueAsString(description).getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buf = ByteBuffer.allocate(8 * start.parameters().length);
+            for (double v : start.parameters()) {
+                buf.putLong(Double.doubleToRawLongBits(v));
+            }
+            md.update(start.sizes().toString().getBytes(StandardCharsets.UTF_8));
+            md.update(buf.array());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.sparkmnist.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import dev.sparkmnist.pipeline.SparkContexts;
+import dev.sparkmnist.registry.ModelRegistry;
+import dev.sparkmnist.registry.QualityGate;
+import dev.sparkmnist.registry.RegistryBusyException;
+import dev.sparkmnist.registry.Retrainer;
+
+/**
+ * {@code retrain}: one scheduled retraining run against a model registry, reporting what happened through the
+ * exit code (0 published, 5 refused by the gate, 6 registry busy, 99 nothing to do, 2 bad input, 1 failure).
+ */
+@Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Continue training the registry's current model (or start from scratch), evaluate it, store "
+                + "it as a new version and make it current if it passes the quality gate.",
+                "",
+                "Exit codes: 0 published, 5 refused by the quality gate (kept as a rejected version), 6 registry "
+                        + "locked by another run, 99 nothing to do (same data, configuration and parent as an "
+                        + "existing version), 2 bad input or configuration, 1 failure."})
+public final class RetrainCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    RegistryOptions registryOptions;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--from-scratch", description = "Start from fresh weights instead of the current model.")
+    boolean fromScratch;
+
+    @Option(names = "--force", description = "Train even when a version with the same inputs exists.")
+    boolean force;
+
+    @Option(names = "--min-accuracy", paramLabel = "FRACTION", defaultValue = "0.9",
+            description = "Quality gate: lowest test accuracy to publish, 0..1 (default: ${DEFAULT-VALUE}).")
+    double minAccuracy;
+
+    @Option(names = "--max-drop", paramLabel = "FRACTION", defaultValue = "0.005",
+            description = "Quality gate: how far below the current model's test accuracy (on the same test set) a "
+                    + "new model may be, 0..1 (default: ${DEFAULT-VALUE}).")
+    double maxDrop;
+
+    @Option(names = "--keep", paramLabel = "K",
+            description = "Afterwards delete all but the newest K versions; current and its parent are always kept "
+                    + "(default: keep all).")
+    Integer keep;
+
+    @Override
+    public Integer call() {
+        QualityGate gate = new QualityGate(minAccuracy, maxDrop);
+        if (keep != null && keep < 1) {
+            throw new dev.sparkmnist.train.InvalidConfigException("--keep must be at least 1, got " + keep);
+        }
+        ModelRegistry registry = ModelRegistry.open(registryOptions.registry);
+        try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist retrain")) {
+            int partitions = common.partitions != null ? common.partitions : spark.context().defaultParallelism();
+            Retrainer.Request request = new Retrainer.Request(common.dataDir,
+                    parent -> training.config(common.dataDir, partitions, parent), fromScratch, force, gate, keep,
+                    registryOptions.lockTtl(), registryOptions.lockWait());
+            Retrainer.Outcome outcome = new Retrainer(registry).run(spark.context(), request);
+            System.out.println(outcome.message());
+            return switch (outcome.kind()) {
+                case PUBLISHED -> ExitCodes.OK;
+                case REFUSED -> ExitCodes.GATE_REFUSED;
+                case NOTHING_TO_DO -> ExitCodes.NOTHING_TO_DO;
+            };
+        } catch (RegistryBusyException e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.REGISTRY_BUSY;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.sparkmnist.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.report.DigitSample;
+import dev.sparkmnist.train.InvalidConfigException;
+
+/** {@code show}: the notebook's first look at the data, a grid of random digits with their labels, as a PNG. */
+@Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Draw a grid of random MNIST digits with their labels into a PNG file (no Spark needed).")
+public final class ShowCommand implements Callable<Integer> {
+    /** Screen pixels per image pixel. */
+    static final int SCALE = 3;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/mnist",
+            description = "Folder holding the MNIST IDX files, plain or .gz (default: ${DEFAULT-VALUE}).")
+    String dataDir;
+
+    @Option(names = "--split", description = "Which set to draw from: train or test (default: ${DEFAULT-VALUE}).",
+            defaultValue = "train")
+    String split;
+
+    @Option(names = "--count", description = "How many digits (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int count;
+
+    @Option(names = "--seed", description = "Picks the digits; the same seed shows the same ones "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "PNG file to write (default: ${DEFAULT-VALUE}).",
+            defaultValue = "grid.png")
+    String out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (count < 1 || count > 10_000) {
+            throw new InvalidConfigException("--count must be 1..10000, got " + count);
+        }
+        MnistFiles.Split files = switch (split) {
+            case "train" -> MnistFiles.train(dataDir);
+            case "test" -> MnistFiles.test(dataDir);
+            default -> throw new InvalidConfigException("--split must be train or test, got '" + split + "'");
+        };
+        DigitSample sample = DigitSample.random(files, count, seed);
+        Path target = Path.of(out).toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.write(tmp, sample.png(SCALE));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        System.out.println(sample.tiles().size() + " " + split + " digits (seed " + seed + ") drawn to " + out);
+        return ExitCodes.OK;
+    }
+}

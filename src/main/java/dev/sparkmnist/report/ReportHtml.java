@@ -1,0 +1,160 @@
+package dev.sparkmnist.report;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.sparkmnist.eval.ConfusionMatrix;
+import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.train.PhaseConfig;
+
+/**
+ * The report page: a self-contained HTML file (inline CSS, no scripts, no network) that shows the run's pictures
+ * next to its metrics and hyperparameters. Pictures are referenced by file name, so the page works when the
+ * directory is copied or opened from disk.
+ */
+final class ReportHtml {
+    private ReportHtml() {
+    }
+
+    /** The page for {@code r}, showing the pictures among {@code pictures} that exist. */
+    static byte[] render(RunReport r, Collection<String> pictures) {
+        StringBuilder h = new StringBuilder(8192);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(esc(r.title())).append("</title>\n<style>\n")
+                .append("body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222;"
+                        + "background:#fff;padding:0 1em}\n")
+                .append("h1{font-size:1.6em;border-bottom:2px solid #1f77b4;padding-bottom:.3em}\n")
+                .append(".big{font-size:2.2em;font-weight:bold;color:#1f4e79}\n")
+                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}\n")
+                .append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}\n")
+                .append("th{background:#eef3f8}\ntd.k,th.k{text-align:left}\n")
+                .append("img{max-width:100%;border:1px solid #ddd;margin:.5em 0}\n")
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<h1>").append(esc(r.title())).append("</h1>\n");
+        ConfusionMatrix test = r.metrics().test();
+        ConfusionMatrix train = r.metrics().train();
+        if (test != null) {
+            h.append("<p>Test accuracy <span class=\"big\" id=\"test-accuracy\">").append(percent(test.accuracy()))
+                    .append("</span> (").append(test.correct()).append(" of ").append(test.total())
+                    .append(" test digits right)</p>\n");
+        }
+        h.append("<h2>Metrics</h2>\n<table>\n<tr><th class=\"k\">set</th><th>accuracy</th><th>right</th>"
+                + "<th>samples</th></tr>\n");
+        if (train != null) {
+            metricsRow(h, "training", train);
+        }
+        if (test != null) {
+            metricsRow(h, "test", test);
+        }
+        h.append("</table>\n");
+        if (test != null) {
+            h.append("<table>\n<tr><th class=\"k\">digit</th>");
+            for (int k = 0; k < test.classes(); k++) {
+                h.append("<th>").append(k).append("</th>");
+            }
+            h.append("</tr>\n<tr><td class=\"k\">test accuracy</td>");
+            for (int k = 0; k < test.classes(); k++) {
+                h.append("<td>").append(percent(test.classAccuracy(k))).append("</td>");
+            }
+            h.append("</tr>\n</table>\n");
+        }
+        picture(h, pictures, RunReport.LOSS_PNG, "Training curves",
+                "Mean batch loss per logged interval, one colour per phase; dashed lines mark where a phase starts."
+                        + (r.curves() != null && !r.curves().accuracy().isEmpty()
+                        ? " Red: test accuracy on the first " + r.curves().accuracySample() + " test records." : ""));
+        picture(h, pictures, RunReport.CONFUSION_PNG, "Confusion matrix",
+                "Rows: the true digit; columns: what the model predicted. Colour is the share of the true digit's "
+                        + "samples, so off-diagonal cells show the model's typical confusions.");
+        picture(h, pictures, RunReport.MISTAKES_PNG, "Misclassified test digits",
+                "The first " + r.mistakes().size() + " test digits the model got wrong, in file order, captioned "
+                        + "true \u2192 predicted (the model's probability for its prediction).");
+        if (test != null && r.mistakes().isEmpty()) {
+            h.append("<p>The model classified every test digit correctly.</p>\n");
+        }
+        hyperparameters(h, r.model());
+        h.append("</body>\n</html>\n");
+        return h.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void metricsRow(StringBuilder h, String name, ConfusionMatrix c) {
+        h.append("<tr><td class=\"k\">").append(name).append("</td><td>").append(percent(c.accuracy()))
+                .append("</td><td>").append(c.correct()).append("</td><td>").append(c.total()).append("</td></tr>\n");
+    }
+
+    private static void picture(StringBuilder h, Collection<String> pictures, String file, String heading,
+                                String caption) {
+        if (!pictures.contains(file)) {
+            return;
+        }
+        h.append("<h2>").append(esc(heading)).append("</h2>\n<p>").append(esc(caption)).append("</p>\n")
+                .append("<img src=\"").append(esc(file)).append("\" alt=\"").append(esc(heading)).append("\">\n");
+    }
+
+    private static void hyperparameters(StringBuilder h, ModelMetadata m) {
+        if (m == null) {
+            return;
+        }
+        h.append("<h2>Model and hyperparameters</h2>\n<table>\n");
+        row(h, "layers", m.layers()[0] + " \u2192 " + m.layers()[1] + " (" + m.activation() + ") \u2192 "
+                + m.layers()[2] + " (" + m.output() + ")");
+        row(h, "input scaling", m.inputScaling());
+        row(h, "seed", Long.toString(m.seed()));
+        row(h, "continued from", m.continuedFrom() == null ? "(fresh weights)" : m.continuedFrom());
+        if (m.metrics() != null && m.metrics().get("trainingSeconds") instanceof Number s) {
+            row(h, "training time", String.format(Locale.ROOT, "%.1f s", s.doubleValue()));
+        }
+        row(h, "program / Spark", m.programVersion() + " / " + m.sparkVersion());
+        row(h, "created", m.createdAt());
+        if (m.dataSha256() != null) {
+            for (Map.Entry<String, String> e : m.dataSha256().entrySet()) {
+                row(h, "sha256 " + e.getKey(), e.getValue());
+            }
+        }
+        h.append("</table>\n");
+        List<PhaseConfig> phases = m.phases();
+        if (phases != null && !phases.isEmpty()) {
+            h.append("<table>\n<tr><th>phase</th><th>iterations</th><th>batch</th><th>lr</th><th>lambda</th>"
+                    + "<th>momentum</th><th>local steps</th><th class=\"k\">schedule</th></tr>\n");
+            for (int i = 0; i < phases.size(); i++) {
+                PhaseConfig p = phases.get(i);
+                h.append("<tr><td>").append(i + 1).append("</td><td>").append(p.iterations()).append("</td><td>")
+                        .append(p.batchSize()).append("</td><td>").append(p.learningRate()).append("</td><td>")
+                        .append(p.lambda()).append("</td><td>").append(p.momentum()).append("</td><td>")
+                        .append(p.localSteps()).append("</td><td class=\"k\">")
+                        .append(p.schedule().name().toLowerCase(Locale.ROOT)).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+    }
+
+    private static void row(StringBuilder h, String key, String value) {
+        h.append("<tr><td class=\"k\">").append(esc(key)).append("</td><td class=\"k\">").append(esc(value))
+                .append("</td></tr>\n");
+    }
+
+    /** Accuracy as the page shows it, e.g. {@code 98.12%}. */
+    static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sparkmnist.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.eval.Evaluator.Mistake;
+import dev.sparkmnist.eval.Metrics;
+import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
+import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.ProgressLogger.LossPoint;
+
+/**
+ * The pictures and the page a person looks at after a run: {@code loss.png} (when there are curves),
+ * {@code confusion.png} (when there is a test evaluation), {@code mistakes.png} (when the model got any test digit
+ * wrong) and {@code report.html}, which shows them beside the metrics and the model's hyperparameters and reads
+ * offline (the images are files beside it).
+ *
+ * <p>{@link #files()} gives name-to-bytes for {@code ModelStore.save}'s extra files, so a training run's report
+ * lands in the model directory with its atomic rename; {@link #write} puts them in any other directory.
+ *
+ * @param title     page heading, e.g. "train: models/default"
+ * @param model     the model's description: layers, scaling, phases and the like
+ * @param metrics   train and/or test confusion matrices
+ * @param curves    the run's training curves, or null when there was no training (evaluate)
+ * @param mistakes  misclassified test digits to show, possibly empty
+ * @param imageRows height of an image in pixels (28 for MNIST)
+ * @param imageCols width of an image in pixels
+ */
+public record RunReport(String title, ModelMetadata model, Metrics metrics, Curves curves, List<Mistake> mistakes,
+                        int imageRows, int imageCols) {
+    public static final String LOSS_PNG = "loss.png";
+    public static final String CONFUSION_PNG = "confusion.png";
+    public static final String MISTAKES_PNG = "mistakes.png";
+    public static final String REPORT_HTML = "report.html";
+    /** Mistakes a training run shows. */
+    public static final int MISTAKES_SHOWN = 50;
+
+    public RunReport {
+        mistakes = mistakes == null ? List.of() : List.copyOf(mistakes);
+    }
+
+    /**
+     * What the training loop recorded.
+     *
+     * @param phases         this run's phases, in order
+     * @param loss           logged (phase, iteration, loss) points
+     * @param accuracy       sampled test accuracy points, empty unless measured
+     * @param accuracySample records in the accuracy sample
+     */
+    public record Curves(List<PhaseConfig> phases, List<LossPoint> loss, List<AccuracyPoint> accuracy,
+                         int accuracySample) {
+        public Curves {
+            phases = List.copyOf(phases);
+            loss = List.copyOf(loss);
+            accuracy = accuracy == null ? List.of() : List.copyOf(accuracy);
+        }
+    }
+
+    /** Every file of the report, name to content, {@code report.html} last. */
+    public Map<String, byte[]> files() {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (curves != null && !curves.loss().isEmpty()) {
+            files.put(LOSS_PNG, LossChart.png(curves.phases(), curves.loss(), curves.accuracy(),
+                    curves.accuracySample()));
+        }
+        if (metrics.test() != null) {
+            files.put(CONFUSION_PNG, ConfusionChart.png(metrics.test(), "Test set confusion matrix"));
+        }
+        if (!mistakes.isEmpty()) {
+            files.put(MISTAKES_PNG, MistakeGallery.png(mistakes, imageRows, imageCols));
+        }
+        files.put(REPORT_HTML, ReportHtml.render(this, files.keySet()));
+        return files;
+    }
+
+    /**
+     * Writes the report into {@code dir} (any Hadoop path, created if missing). Each file is written under a
+     * temporary name and renamed into place, the page last, so a reader never sees a half-written file.
+     */
+    public void write(String dir) {
+        Path root = new Path(dir);
+        try {
+            FileSystem fs = root.getFileSystem(new Configuration());
+            fs.setWriteChecksum(false);
+            fs.mkdirs(root);
+            for (Map.Entry<String, byte[]> f : files().entrySet()) {
+                Path tmp = new Path(root, "." + f.getKey() + ".tmp-" + UUID.randomUUID());
+                try (OutputStream out = fs.create(tmp, true)) {
+                    out.write(f.getValue());
+                }
+                Path target = new Path(root, f.getKey());
+                if (fs.exists(target)) {
+                    fs.delete(target, false);
+                }
+                if (!fs.rename(tmp, target)) {
+                    throw new IOException("rename " + tmp + " -> " + target + " failed");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot write the report: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sparkmnist.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sparkmnist.cli.ExitCodes;
+import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.pipeline.TrainingJob;
+import dev.sparkmnist.testing.CliRun;
+import dev.sparkmnist.testing.SharedSpark;
+import dev.sparkmnist.testing.SyntheticDigits;
+import dev.sparkmnist.train.KeyedRandomSampler;
+import dev.sparkmnist.train.LearningRateSchedule;
+import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.TrainingConfig;
+import dev.sparkmnist.train.TrainingListener;
+
+/**
+ * Checkpoints in one JVM: a run that crashes (an injected exception at iteration 110 of 120, in the second
+ * phase; the first uses local SGD with rounds of 4) and is then resumed ends with exactly the weights of an uninterrupted run; a different
+ * configuration is refused; {@code --resume} without a checkpoint is refused; checkpoints are pruned and removed
+ * once the model is published. The real {@code kill -9} of a driver is in {@code DriverKillResumeTest}.
+ */
+class CheckpointResumeTest {
+    private static final long CRASH_AT = 110;
+
+    @TempDir
+    Path tmp;
+
+    private String[] args(Path data, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
+                "--hidden", "12", "--partitions", "2", "--seed", "5", "--log-every", "100",
+                "--phase", "iterations=80,batch-size=24,lr=0.01,momentum=0.9,local-steps=4,schedule=cosine",
+                "--phase", "iterations=40,batch-size=24,lr=0.003,momentum=0.5,local-steps=1",
+                "--checkpoint-every", "25", "--keep-checkpoints", "2"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    /** The same configuration as {@link #args}, for calling the job with an injected crash. */
+    private static TrainingConfig config() {
+        return new TrainingConfig(12, 5, InputScaling.UNIT, 2, 100, List.of(
+                new PhaseConfig(80, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE),
+                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)));
+    }
+
+    @Test
+    void crashedAndResumedRunEqualsStraightRunBitForBit() throws Exception {
+        Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 600, 100, false, 3);
+        Path straight = tmp.resolve("straight");
+        Path resumed = tmp.resolve("resumed");
+        // The --phase options of args() leave lambda and schedule of phase 2 to the default preset; config()
+        // must match it, which the fingerprint checks for us below (the resume would be refused otherwise).
+        assertEquals(0, CliRun.of(args(data, straight)).exitCode());
+        assertFalse(Files.exists(Path.of(straight + ".checkpoints")), "checkpoints removed after publishing");
+
+        TrainingListener crash = (state, stats) -> {
+            if (state.globalStep() >= CRASH_AT) {
+                throw new IllegalStateException("injected crash at iteration " + state.globalStep());
+            }
+        };
+        CheckpointOptions options = new CheckpointOptions(null, 25, 0, 2, false);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> TrainingJob.run(SharedSpark.get(),
+                new TrainingJob.Spec(data.toString(), resumed.toString(), config(), null, new KeyedRandomSampler()),
+                List.of(crash), options));
+        assertTrue(e.getMessage().contains("injected crash"), e.getMessage());
+        assertFalse(Files.exists(resumed), "no model directory after a crash");
+        CheckpointStore store = new CheckpointStore(resumed + ".checkpoints", 2);
+        List<Long> steps = store.steps();
+        assertEquals(2, steps.size(), "only the newest two are kept: " + steps);
+        assertTrue(steps.get(0) >= 90 && steps.get(0) < CRASH_AT, "newest checkpoint " + steps);
+
+        CliRun wrong = CliRun.of(args(data, resumed, "--lr", "0.02"));
+        assertEquals(ExitCodes.BAD_INPUT, wrong.exitCode());
+        assertTrue(wrong.stderr().contains("different configuration"), wrong.stderr());
+        assertFalse(Files.exists(resumed), "a refused run writes no model");
+
+        CliRun resume = CliRun.of(args(data, resumed, "--resume"));
+        assertEquals(0, resume.exitCode(), resume.stderr());
+        double[] a = ModelStore.load(straight.toString()).network().parameters();
+        double[] b = ModelStore.load(resumed.toString()).network().parameters();
+        System.out.printf("resumed vs straight: max |difference| = %s over %d weights%n", maxAbsDiff(a, b),
+                a.length);
+        assertArrayEquals(a, b, 0.0, "resumed run must end with exactly the straight run's weights");
+    }
+
+    @Test
+    void resumeWithoutCheckpointIsRefused() throws Exception {
+        Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 200, 50, false, 4);
+        Path out = tmp.resolve("model");
+        CliRun run = CliRun.of(args(data, out, "--resume"));
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode());
+        assertTrue(run.stderr().contains("no checkpoint found"), run.stderr());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void invalidCheckpointOptionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new CheckpointOptions(null, -1, 0, 3, false));
+        assertThrows(IllegalArgumentException.class, () -> new CheckpointOptions(null, 10, 0, 0, false));
+        assertEquals("/a/b.checkpoints", new CheckpointOptions(null, 1, 0, 1, false).resolveDir("/a/b"));
+    }
+
+    static double maxAbsDiff(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+}

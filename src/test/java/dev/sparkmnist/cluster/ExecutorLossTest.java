@@ -1,0 +1,129 @@
+package dev.sparkmnist.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.testing.ChildJvm;
+import dev.sparkmnist.testing.SyntheticDigits;
+
+/**
+ * Executor loss on a real multi-process cluster: Spark's {@code local-cluster[2,1,1024]} master runs a standalone
+ * master and worker inside the driver JVM and each executor in its own JVM. The driver ({@link ExecutorLossDriver},
+ * a child JVM of this test) trains the same configuration twice; during the second run, at about a third of the
+ * way, the test kills one executor JVM with {@code kill -9}. Spark re-runs the lost tasks on the other executor
+ * (drawing the same keyed batches), rebuilds the lost cached blocks from the IDX files and the worker starts a
+ * replacement executor. The run must finish with exactly the weights of the undisturbed run.
+ *
+ * <p>Finding the executor's PID: executors are child processes of the worker, which in {@code local-cluster}
+ * lives inside the driver JVM; so they are the descendants of the driver's process
+ * ({@link ProcessHandle#descendants}) whose command line runs
+ * {@code org.apache.spark.executor.CoarseGrainedExecutorBackend}.
+ */
+@Tag("multiprocess")
+@Timeout(900)
+class ExecutorLossTest {
+    private static final long ITERATIONS = 160;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runSurvivesAnExecutorKilledMidTrainingWithIdenticalWeights() throws Exception {
+        Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 5);
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path sparkHome = ChildJvm.sparkHome(tmp.resolve("spark-home"));
+        Map<String, String> props = Map.of(
+                "spark.master", "local-cluster[2,1,1024]",
+                "spark.executor.extraClassPath", ChildJvm.appClasses(),
+                "spark.ui.enabled", "false",
+                "spark.driver.host", "127.0.0.1",
+                "spark.driver.bindAddress", "127.0.0.1",
+                "spark.executorEnv.OPENBLAS_NUM_THREADS", "1",
+                "log4j.configurationFile", Path.of("conf/log4j2.properties").toAbsolutePath().toString());
+        Path progress = work.resolve("progress-disturbed");
+        long killedPid;
+        long killedAtStep;
+        double nextRoundSeconds;
+        String driverLog;
+        try (ChildJvm driver = ChildJvm.start(tmp.resolve("driver.log"), props,
+                Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1"),
+                ExecutorLossDriver.class.getName(), data.toString(), work.toString(), Long.toString(ITERATIONS))) {
+            assertTrue(driver.awaitCondition(() -> step(progress) >= ITERATIONS / 3, 600),
+                    "second run should reach iteration " + ITERATIONS / 3 + "; log:\n" + driver.tail());
+            List<ProcessHandle> executors = executors(driver.process());
+            assertEquals(2, executors.size(), "two executor JVMs; log:\n" + driver.tail());
+            ProcessHandle victim = executors.get(0);
+            killedAtStep = step(progress);
+            killedPid = victim.pid();
+            long killTime = System.nanoTime();
+            new ProcessBuilder("kill", "-9", Long.toString(killedPid)).inheritIO().start().waitFor();
+            assertTrue(victim.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS) != null);
+            long stepAtKill = step(progress);
+            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill, 600), driver.tail());
+            nextRoundSeconds = (System.nanoTime() - killTime) / 1e9;
+            assertEquals(0, driver.waitFor(600), "driver finishes despite the lost executor; log:\n" + driver.tail());
+            assertTrue(step(progress) == ITERATIONS, "the disturbed run completed");
+            assertNotEquals(killedPid, executors(driver.process()).stream().mapToLong(ProcessHandle::pid)
+                    .findFirst().orElse(-1), "the killed executor is gone");
+            String log = Files.readString(driver.log());
+            driverLog = log;
+            assertTrue(log.contains("Lost executor") || log.contains("lost executor") || log.contains("exited"),
+                    "Spark noticed the loss; log:\n" + driver.tail());
+        }
+        double[] a = ModelStore.load(work.resolve("undisturbed").toString()).network().parameters();
+        double[] b = ModelStore.load(work.resolve("disturbed").toString()).network().parameters();
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        Properties undisturbed = load(work.resolve("run-undisturbed.txt"));
+        Properties disturbed = load(work.resolve("run-disturbed.txt"));
+        System.out.printf("executor (pid %d) killed at iteration %d of %d: max |weight difference| vs undisturbed = "
+                        + "%s; training %s s vs %s s undisturbed; longest pause between rounds %s s vs %s s%n",
+                killedPid, killedAtStep, ITERATIONS, max, disturbed.getProperty("trainingSeconds"),
+                undisturbed.getProperty("trainingSeconds"), disturbed.getProperty("longestRoundSeconds"),
+                undisturbed.getProperty("longestRoundSeconds"));
+        System.out.printf("after the kill: first round done %.2f s later; %d lost-task and %d lost-executor log lines%n",
+                nextRoundSeconds, driverLog.split("Lost task", -1).length - 1,
+                driverLog.split("Lost executor", -1).length - 1);
+        assertFalse(Double.isNaN(max));
+        assertArrayEquals(a, b, 0.0, "identical weights after executor loss");
+    }
+
+    /** Executor JVMs: descendants of the driver running CoarseGrainedExecutorBackend (see the class comment). */
+    static List<ProcessHandle> executors(Process driver) {
+        return driver.descendants()
+                .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .toList();
+    }
+
+    private static long step(Path progress) {
+        try {
+            return Long.parseLong(Files.readString(progress).trim());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static Properties load(Path p) throws Exception {
+        Properties props = new Properties();
+        props.load(new StringReader(Files.readString(p)));
+        return props;
+    }
+}
