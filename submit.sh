@@ -16,6 +16,10 @@ fi
 
 export OPENBLAS_NUM_THREADS=1
 export SPARK_SCALA_VERSION=2.13
+# A local run listens on loopback only (and Spark stops warning about the host name).
+if [[ -z "$MASTER" || "$MASTER" == local* ]]; then
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+fi
 export SPARK_MNIST_CONF="${SPARK_MNIST_CONF:-$ROOT/conf/spark-mnist.properties}"
 
 # Build the application jar when it is missing or older than any source or the pom.
