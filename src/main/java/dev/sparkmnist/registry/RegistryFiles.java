@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
@@ -105,6 +107,19 @@ final class RegistryFiles {
 
     /** Creates {@code p} only if it does not exist; false when it does. The content may be partial after a crash. */
     boolean createExclusive(Path p, byte[] content) {
+        if (fs instanceof LocalFileSystem local) {
+            // Hadoop's local create(overwrite=false) checks, then creates: two runs can both "win". The JDK's
+            // CREATE_NEW is an atomic O_EXCL create. (HDFS's create(overwrite=false) is atomic at the namenode.)
+            java.nio.file.Path file = local.pathToFile(p).toPath();
+            try {
+                java.nio.file.Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } catch (IOException e) {
+                throw fail(p, "cannot create", e);
+            }
+        }
         OutputStream out;
         try {
             out = fs.create(p, false);
