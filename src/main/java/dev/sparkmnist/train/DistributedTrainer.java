@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,7 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 
 /**
- * The Spark driver loop. Each round broadcasts the weights, runs one Spark job in which every partition works on
+ * The Spark driver loop. Each round ships the weights ({@link ShippedModel}), runs one Spark job in which every partition works on
  * its share of the mini-batch ({@link PartitionStepTask}), and combines the partitions' results on the driver:
  * with one local step it sums their gradients and applies {@link MomentumSgd} (exact synchronous SGD, the
  * notebook's update); with several it averages the partitions' locally updated models.
@@ -129,7 +128,7 @@ public final class DistributedTrainer {
                                   StepPlan plan) {
         int n = sizes.parameterCount();
         double[] shipped = plan.local() ? concat(net.parameters(), velocity) : net.parameters().clone();
-        Broadcast<double[]> model = sc.broadcast(shipped);
+        ShippedModel model = ShippedModel.of(sc, shipped);
         try {
             List<PartitionResult> results = blocks
                     .mapPartitionsWithIndex(new PartitionStepTask(sizes, model, plan), true)
@@ -157,7 +156,7 @@ public final class DistributedTrainer {
             }
             return new RoundOutcome(sum, loss, samples);
         } finally {
-            model.destroy();
+            model.release();
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.List;
 
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.Backprop;
@@ -28,10 +27,10 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
     private static final ThreadLocal<FloatKernel> FLOAT_SCRATCH = new ThreadLocal<>();
 
     private final LayerSizes sizes;
-    private final Broadcast<double[]> model;
+    private final ShippedModel model;
     private final StepPlan plan;
 
-    PartitionStepTask(LayerSizes sizes, Broadcast<double[]> model, StepPlan plan) {
+    PartitionStepTask(LayerSizes sizes, ShippedModel model, StepPlan plan) {
         this.sizes = sizes;
         this.model = model;
         this.plan = plan;
