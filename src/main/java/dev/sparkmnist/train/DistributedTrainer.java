@@ -14,8 +14,8 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 
 /**
- * The Spark driver loop. Each round ships the weights ({@link ShippedModel}), runs one Spark job in which every partition works on
- * its share of the mini-batch ({@link PartitionStepTask}), and combines the partitions' results on the driver:
+ * The Spark driver loop. Each round ships the weights ({@link ShippedModel}), runs one Spark job in which every
+ * partition works on its share of the mini-batch ({@link PartitionStepTask}), and combines the partitions' results on the driver:
  * with one local step it sums their gradients and applies {@link MomentumSgd} (exact synchronous SGD, the
  * notebook's update); with several it averages the partitions' locally updated models.
  *
