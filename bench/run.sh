@@ -26,7 +26,9 @@ if ldconfig -p 2>/dev/null | grep -q libopenblas.so.0; then
   BLAS_OPT=(-Ddev.ludovic.netlib.blas.nativeLib=libopenblas.so.0)
 fi
 mapfile -t JAVA_OPTS < <(grep -v '^#' conf/java-options)
-exec java -Xmx"${BENCH_HEAP:-10g}" "${JAVA_OPTS[@]}" "${BLAS_OPT[@]}" \
+# BENCH_JAVA_OPTS: extra JVM flags, e.g. -Dspark.task.maxDirectResultSize=1m to compare a Spark setting.
+read -r -a EXTRA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
+exec java -Xmx"${BENCH_HEAP:-10g}" "${JAVA_OPTS[@]}" "${BLAS_OPT[@]}" "${EXTRA_OPTS[@]}" \
   -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
   -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
   -cp "target/bench-classes:$CP" dev.sparkmnist.bench.BenchMain --data-dir "$DATA_DIR" "$@"

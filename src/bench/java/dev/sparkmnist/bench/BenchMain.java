@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,6 +26,7 @@ import dev.sparkmnist.model.Json;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.pipeline.BlasReport;
 import dev.sparkmnist.pipeline.Presets;
+import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TrainingConfig;
@@ -66,8 +68,10 @@ public final class BenchMain {
     private void run() throws IOException {
         String dataDir = opt("data-dir", "../shared/data/mnist");
         long benchStart = System.nanoTime();
-        SparkSession spark = SparkSession.builder().master(System.getProperty("spark.master", "local[2]"))
-                .appName("spark-mnist bench").config("spark.ui.enabled", "false").getOrCreate();
+        // The job's own defaults (SparkContexts), so the benchmark measures the settings users run with.
+        SparkConf conf = SparkContexts.withDefaults(new SparkConf().setIfMissing("spark.master", "local[2]")
+                .setIfMissing("spark.ui.enabled", "false"));
+        SparkSession spark = SparkSession.builder().config(conf).appName("spark-mnist bench").getOrCreate();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions = sc.defaultParallelism();
         List<String> executorBlas = BlasReport.log(sc);

@@ -13,7 +13,7 @@ import dev.sparkmnist.nn.Workspace;
 
 /**
  * The training gradient kernel alone ({@link FloatKernel}: forward and backward for one partition's share of a
- * batch, on one thread, including its weight conversion) and the double one against the BLAS ceiling: netlib
+ * batch, on one thread, on float weights as local SGD keeps them) and the double one against the BLAS ceiling: netlib
  * dgemm and sgemm on exactly the three matrix shapes the kernel multiplies, timed in the same JVM.
  */
 final class KernelBench {
@@ -46,7 +46,9 @@ final class KernelBench {
             fk.x[i] = (float) ws.x[i];
         }
         System.arraycopy(ws.y, 0, fk.y, 0, n);
-        double kernel = rate(flops, seconds, () -> fk.gradient(net.parameters(), n, grad));
+        float[] paramsF = toFloat(net.parameters());
+        float[] gradF = new float[sizes.parameterCount()];
+        double kernel = rate(flops, seconds, () -> fk.gradient(paramsF, n, gradF));
 
         int in = sizes.inputs();
         int h = sizes.hidden();

@@ -2,11 +2,10 @@ package dev.sparkmnist.nn;
 
 /**
  * The training gradient in single precision: the same forward pass and backpropagation as {@link ForwardPass} and
- * {@link Backprop}, on float copies of the weights with BLAS {@code sgemm}, which runs about twice as fast as
- * {@code dgemm} (half the memory traffic, twice the SIMD lanes). The parameters, the optimiser and the summed
- * gradient stay double; only the per-batch arithmetic is float. Local SGD uses it; synchronous SGD, evaluation and
- * the gradient check keep the double path. Holds its buffers for the largest batch and reuses them, so a training
- * step allocates nothing.
+ * {@link Backprop}, on float weights with BLAS {@code sgemm}, which runs about twice as fast as {@code dgemm} (half
+ * the memory traffic, twice the SIMD lanes). Local SGD keeps its working copy of the model in float for a whole
+ * Spark task, so a step converts nothing; synchronous SGD, evaluation and the gradient check keep the double path.
+ * Holds its buffers for the largest batch and reuses them, so a training step allocates nothing.
  */
 public final class FloatKernel {
     private final LayerSizes sizes;
@@ -15,8 +14,6 @@ public final class FloatKernel {
     public final float[] x;
     /** Batch labels, filled by the caller. */
     public final int[] y;
-    private final float[] params;
-    private final float[] grad;
     private final float[] hidden;
     private final float[] output;
     private final float[] hiddenDelta;
@@ -29,8 +26,6 @@ public final class FloatKernel {
         this.capacity = capacity;
         this.x = new float[sizes.inputs() * capacity];
         this.y = new int[capacity];
-        this.params = new float[sizes.parameterCount()];
-        this.grad = new float[sizes.parameterCount()];
         this.hidden = new float[sizes.hidden() * capacity];
         this.output = new float[sizes.outputs() * capacity];
         this.hiddenDelta = new float[sizes.hidden() * capacity];
@@ -51,17 +46,15 @@ public final class FloatKernel {
     }
 
     /**
-     * Sets {@code grad} to the batch's summed gradient (no L2 term, as {@link Backprop}) for the first {@code n}
-     * columns of {@link #x}, and returns the summed cross-entropy.
+     * Sets {@code grad} to the batch's summed gradient (no L2 term, as {@link Backprop}) at {@code params} (laid out
+     * as {@link Network}'s parameters) for the first {@code n} columns of {@link #x}, and returns the summed
+     * cross-entropy.
      */
-    public double gradient(double[] parameters, int n, double[] gradOut) {
+    public double gradient(float[] params, int n, float[] grad) {
         LayerSizes s = sizes;
         int in = s.inputs();
         int h = s.hidden();
         int out = s.outputs();
-        for (int i = 0; i < params.length; i++) {
-            params[i] = (float) parameters[i];
-        }
         // Forward: A1 = tanh(W1^T X + b1), P = softmax(W2^T A1 + b2).
         Blas.get().sgemm("T", "N", h, n, in, 1f, params, s.w1Offset(), in, x, 0, in, 0f, hidden, 0, h);
         int b1 = s.b1Offset();
@@ -115,9 +108,6 @@ public final class FloatKernel {
             }
         }
         Blas.get().sgemm("N", "T", in, h, n, 1f, x, 0, in, hiddenDelta, 0, h, 0f, grad, s.w1Offset(), in);
-        for (int i = 0; i < grad.length; i++) {
-            gradOut[i] = grad[i];
-        }
         return loss;
     }
 }

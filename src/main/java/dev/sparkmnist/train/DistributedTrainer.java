@@ -17,7 +17,8 @@ import dev.sparkmnist.nn.Network;
  * The Spark driver loop. Each round ships the weights ({@link ShippedModel}), runs one Spark job in which every
  * partition works on its share of the mini-batch ({@link PartitionStepTask}), and combines the partitions' results on the driver:
  * with one local step it sums their gradients and applies {@link MomentumSgd} (exact synchronous SGD, the
- * notebook's update); with several it averages the partitions' locally updated models.
+ * notebook's update); with several it averages the partitions' locally updated models (which travel as float;
+ * the master copy on the driver stays double).
  *
  * <p>Results are combined in partition order, never in the order tasks happen to finish, so a run is
  * reproducible bit for bit: the same configuration and partitioning give the same weights, also after a task is
@@ -127,22 +128,19 @@ public final class DistributedTrainer {
     private RoundOutcome runRound(JavaRDD<ImageBlock> blocks, LayerSizes sizes, Network net, double[] velocity,
                                   StepPlan plan) {
         int n = sizes.parameterCount();
-        double[] shipped = plan.local() ? concat(net.parameters(), velocity) : net.parameters().clone();
-        ShippedModel model = ShippedModel.of(sc, shipped);
+        ShippedModel<?> model = plan.local() ? ShippedModel.of(sc, toFloat(net.parameters(), velocity))
+                : ShippedModel.of(sc, net.parameters().clone());
         try {
             List<PartitionResult> results = blocks
                     .mapPartitionsWithIndex(new PartitionStepTask(sizes, model, plan), true)
                     .collect();
             List<PartitionResult> ordered = new ArrayList<>(results);
             ordered.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-            double[] sum = new double[ordered.get(0).values().length];
+            double[] sum = new double[ordered.get(0).length()];
             double loss = 0;
             long samples = 0;
             for (PartitionResult r : ordered) {
-                double[] v = r.values();
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += v[i];
-                }
+                r.addTo(sum);
                 loss += r.lossSum();
                 samples += r.samples();
             }
@@ -160,10 +158,14 @@ public final class DistributedTrainer {
         }
     }
 
-    private static double[] concat(double[] a, double[] b) {
-        double[] out = new double[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
+    /** Parameters then velocity, rounded to float: local SGD's working copy. */
+    private static float[] toFloat(double[] params, double[] velocity) {
+        int n = params.length;
+        float[] out = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) params[i];
+            out[n + i] = (float) velocity[i];
+        }
         return out;
     }
 

@@ -3,8 +3,39 @@ package dev.sparkmnist.train;
 import java.io.Serializable;
 
 /**
- * What one partition sends back for one Spark job: a gradient sum (synchronous SGD) or its locally updated
- * parameters followed by its velocity (local SGD), with the summed cross-entropy of the samples it drew.
+ * What one partition sends back for one Spark job, with the summed cross-entropy of the samples it drew: either a
+ * gradient sum in double (synchronous SGD, exact) or its locally updated parameters followed by its velocity in
+ * float (local SGD, whose working copy is float; half the bytes to collect).
+ *
+ * @param gradient the summed gradient, or null for a local-SGD result
+ * @param model    parameters then velocity, or null for a gradient result
  */
-public record PartitionResult(int partition, double[] values, double lossSum, long samples) implements Serializable {
+public record PartitionResult(int partition, double[] gradient, float[] model, double lossSum, long samples)
+        implements Serializable {
+
+    static PartitionResult ofGradient(int partition, double[] gradient, double lossSum, long samples) {
+        return new PartitionResult(partition, gradient, null, lossSum, samples);
+    }
+
+    static PartitionResult ofModel(int partition, float[] model, double lossSum, long samples) {
+        return new PartitionResult(partition, null, model, lossSum, samples);
+    }
+
+    /** Number of values carried. */
+    int length() {
+        return gradient != null ? gradient.length : model.length;
+    }
+
+    /** Adds the carried values to {@code sum}, in double. */
+    void addTo(double[] sum) {
+        if (gradient != null) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += gradient[i];
+            }
+        } else {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += model[i];
+            }
+        }
+    }
 }

@@ -17,7 +17,8 @@ import dev.sparkmnist.nn.Workspace;
  * The executor side of one training round, for one partition: draw this partition's share of the mini-batch,
  * then either return the summed gradient (synchronous SGD) or take {@code steps} local optimiser steps and return
  * the resulting parameters and velocity (local SGD). Batch buffers are reused across rounds per task thread.
- * Local steps compute their gradients in single precision ({@link FloatKernel}, twice the BLAS rate); the
+ * Local SGD works on a float copy of the model for the whole task: the gradients ({@link FloatKernel}, twice the
+ * BLAS rate) and the optimiser steps are single precision, and the model travels as float both ways. The
  * synchronous gradient stays double, so the notebook preset and the gradient checks are exact.
  */
 final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>, Iterator<PartitionResult>> {
@@ -27,10 +28,11 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
     private static final ThreadLocal<FloatKernel> FLOAT_SCRATCH = new ThreadLocal<>();
 
     private final LayerSizes sizes;
-    private final ShippedModel model;
+    /** double[] parameters for synchronous SGD; float[] parameters then velocity for local SGD. */
+    private final ShippedModel<?> model;
     private final StepPlan plan;
 
-    PartitionStepTask(LayerSizes sizes, ShippedModel model, StepPlan plan) {
+    PartitionStepTask(LayerSizes sizes, ShippedModel<?> model, StepPlan plan) {
         this.sizes = sizes;
         this.model = model;
         this.plan = plan;
@@ -51,30 +53,28 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             indices = new int[plan.batchSize()];
             INDICES.set(indices);
         }
-        double[] broadcast = model.value();
-        int n = sizes.parameterCount();
         if (plan.local()) {
             FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.batchSize());
             FLOAT_SCRATCH.set(kernel);
-            return List.of(localSteps(p, block, kernel, indices, broadcast, n)).iterator();
+            return List.of(localSteps(p, block, kernel, indices, (float[]) model.value())).iterator();
         }
         Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.batchSize());
         SCRATCH.set(ws);
-        return List.of(gradient(p, block, ws, indices, new Network(sizes, broadcast))).iterator();
+        return List.of(gradient(p, block, ws, indices, new Network(sizes, (double[]) model.value()))).iterator();
     }
 
     private PartitionResult gradient(int p, ImageBlock block, Workspace ws, int[] indices, Network net) {
         double[] grad = new double[sizes.parameterCount()];
         int drawn = draw(p, plan.firstStep(), block, ws, indices);
         double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad);
-        return new PartitionResult(p, grad, loss, drawn);
+        return PartitionResult.ofGradient(p, grad, loss, drawn);
     }
 
-    private PartitionResult localSteps(int p, ImageBlock block, FloatKernel kernel, int[] indices,
-                                       double[] broadcast, int n) {
-        double[] params = Arrays.copyOfRange(broadcast, 0, n);
-        double[] velocity = Arrays.copyOfRange(broadcast, n, 2 * n);
-        double[] grad = new double[n];
+    private PartitionResult localSteps(int p, ImageBlock block, FloatKernel kernel, int[] indices, float[] shipped) {
+        int n = sizes.parameterCount();
+        float[] params = Arrays.copyOfRange(shipped, 0, n);
+        float[] velocity = Arrays.copyOfRange(shipped, n, 2 * n);
+        float[] grad = new float[n];
         double loss = 0;
         long samples = 0;
         for (int k = 0; k < plan.steps(); k++) {
@@ -88,16 +88,14 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             samples += drawn;
             // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
             // as in synchronous SGD.
-            double scale = (double) plan.batchSize() / drawn;
-            for (int i = 0; i < n; i++) {
-                grad[i] *= scale;
-            }
-            MomentumSgd.step(sizes, params, velocity, grad, plan.learningRates()[k], plan.lambda(), plan.momentum());
+            float scale = (float) plan.batchSize() / drawn;
+            MomentumSgd.step(sizes, params, velocity, grad, scale, plan.learningRates()[k], plan.lambda(),
+                    plan.momentum());
         }
-        double[] out = new double[2 * n];
-        System.arraycopy(params, 0, out, 0, n);
-        System.arraycopy(velocity, 0, out, n, n);
-        return new PartitionResult(p, out, loss, samples);
+        float[] model = new float[2 * n];
+        System.arraycopy(params, 0, model, 0, n);
+        System.arraycopy(velocity, 0, model, n, n);
+        return PartitionResult.ofModel(p, model, loss, samples);
     }
 
     private int draw(int p, long step, ImageBlock block, Workspace ws, int[] indices) {

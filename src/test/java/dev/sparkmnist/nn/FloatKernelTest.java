@@ -29,10 +29,14 @@ class FloatKernelTest {
         }
         double[] expected = new double[sizes.parameterCount()];
         double expectedLoss = Backprop.accumulate(net, ws, n, expected);
-        double[] got = new double[sizes.parameterCount()];
+        float[] params = new float[sizes.parameterCount()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = (float) net.parameters()[i];
+        }
+        float[] got = new float[sizes.parameterCount()];
         java.util.Arrays.fill(got, 123);   // overwritten, not added to
         for (int rep = 0; rep < 2; rep++) {   // buffers are reused: a second call gives the same answer
-            double loss = kernel.gradient(net.parameters(), n, got);
+            double loss = kernel.gradient(params, n, got);
             assertEquals(expectedLoss, loss, 1e-4 * expectedLoss);
             double norm = 0;
             for (double v : expected) {
