@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.data.InputScaling;
 
 /**
  * Spark MLlib's {@code MultilayerPerceptronClassifier} (sigmoid hidden layer, softmax output, L-BFGS, blockSize
@@ -34,21 +35,21 @@ final class MlpcBench {
     private MlpcBench() {
     }
 
-    static Dataset<Row> frame(SparkSession spark, JavaRDD<ImageBlock> blocks, double scale) {
+    static Dataset<Row> frame(SparkSession spark, JavaRDD<ImageBlock> blocks, InputScaling scaling) {
         StructType schema = new StructType(new StructField[] {
                 DataTypes.createStructField("label", DataTypes.DoubleType, false),
                 DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)});
-        JavaRDD<Row> rows = blocks.flatMap(b -> rowsOf(b, scale));
+        JavaRDD<Row> rows = blocks.flatMap(b -> rowsOf(b, scaling));
         return spark.createDataFrame(rows, schema);
     }
 
-    private static Iterator<Row> rowsOf(ImageBlock b, double scale) {
+    private static Iterator<Row> rowsOf(ImageBlock b, InputScaling scaling) {
         List<Row> out = new ArrayList<>(b.count());
         int d = b.pixelsPerImage();
         for (int i = 0; i < b.count(); i++) {
             double[] x = new double[d];
             for (int k = 0; k < d; k++) {
-                x[k] = (b.pixels()[i * d + k] & 0xff) * scale;
+                x[k] = scaling.apply(b.pixels()[i * d + k] & 0xff);
             }
             out.add(RowFactory.create((double) b.label(i), Vectors.dense(x)));
         }

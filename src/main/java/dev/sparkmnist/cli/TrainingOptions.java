@@ -31,7 +31,8 @@ public final class TrainingOptions {
     @Option(names = "--hidden", description = "Hidden units H.")
     Integer hidden;
 
-    @Option(names = "--scaling", description = "Input scaling: raw (0..255, the notebook) or unit (0..1).")
+    @Option(names = "--scaling", description = "Input scaling: raw (0..255, the notebook), unit (0..1) or "
+            + "standard (mean 0, variance 1 over MNIST's training set; the default preset's).")
     InputScaling scaling;
 
     @Option(names = "--iterations", description = "Mini-batches per phase.")

@@ -32,8 +32,7 @@ public final class Evaluator {
                                             InputScaling scaling) {
         Broadcast<Network> model = sc.broadcast(network);
         try {
-            double scale = scaling.factor();
-            return blocks.map(block -> confusion(block, model.value(), scale))
+            return blocks.map(block -> confusion(block, model.value(), scaling))
                     .reduce(ConfusionMatrix::plus);
         } finally {
             model.destroy();
@@ -41,9 +40,9 @@ public final class Evaluator {
     }
 
     /** The confusion matrix of {@code network} on one block, on the calling thread. */
-    public static ConfusionMatrix confusion(ImageBlock block, Network network, double scale) {
+    public static ConfusionMatrix confusion(ImageBlock block, Network network, InputScaling scaling) {
         ConfusionMatrix m = ConfusionMatrix.empty(network.sizes().outputs());
-        int[] predicted = predict(block, network, scale);
+        int[] predicted = predict(block, network, scaling);
         for (int j = 0; j < predicted.length; j++) {
             m.add(block.label(j), predicted[j]);
         }
@@ -51,9 +50,9 @@ public final class Evaluator {
     }
 
     /** Predicted classes for consecutive records of one block; for reports that show individual digits. */
-    public static int[] predict(ImageBlock block, Network network, double scale) {
+    public static int[] predict(ImageBlock block, Network network, InputScaling scaling) {
         int[] out = new int[block.count()];
-        forEachPrediction(block, network, scale, (j, predicted, probabilities, column) -> out[j] = predicted);
+        forEachPrediction(block, network, scaling, (j, predicted, probabilities, column) -> out[j] = predicted);
         return out;
     }
 
@@ -66,8 +65,7 @@ public final class Evaluator {
                                       InputScaling scaling, int maxMistakes) {
         Broadcast<Network> model = sc.broadcast(network);
         try {
-            double scale = scaling.factor();
-            return blocks.map(block -> evaluate(block, model.value(), scale, maxMistakes))
+            return blocks.map(block -> evaluate(block, model.value(), scaling, maxMistakes))
                     .reduce((a, b) -> a.plus(b, maxMistakes));
         } finally {
             model.destroy();
@@ -75,11 +73,11 @@ public final class Evaluator {
     }
 
     /** {@link #evaluate(JavaSparkContext, JavaRDD, Network, InputScaling, int)} for one block, on this thread. */
-    public static Evaluation evaluate(ImageBlock block, Network network, double scale, int maxMistakes) {
+    public static Evaluation evaluate(ImageBlock block, Network network, InputScaling scaling, int maxMistakes) {
         ConfusionMatrix m = ConfusionMatrix.empty(network.sizes().outputs());
         List<Mistake> mistakes = new ArrayList<>();
         int d = block.pixelsPerImage();
-        forEachPrediction(block, network, scale, (j, predicted, probabilities, column) -> {
+        forEachPrediction(block, network, scaling, (j, predicted, probabilities, column) -> {
             int truth = block.label(j);
             m.add(truth, predicted);
             if (predicted != truth && mistakes.size() < maxMistakes) {
@@ -92,11 +90,12 @@ public final class Evaluator {
         return new Evaluation(m, mistakes);
     }
 
-    private static void forEachPrediction(ImageBlock block, Network network, double scale, PredictionSink sink) {
+    private static void forEachPrediction(ImageBlock block, Network network, InputScaling scaling,
+                                          PredictionSink sink) {
         Workspace ws = new Workspace(network.sizes(), Math.min(CHUNK, block.count()));
         for (int first = 0; first < block.count(); first += CHUNK) {
             int n = Math.min(CHUNK, block.count() - first);
-            BatchAssembler.fillRange(block, first, n, scale, ws);
+            BatchAssembler.fillRange(block, first, n, scaling, ws);
             ForwardPass.run(network, ws, n, false);
             for (int j = 0; j < n; j++) {
                 sink.accept(first + j, ForwardPass.argmax(ws, j), ws.probabilities(), j);

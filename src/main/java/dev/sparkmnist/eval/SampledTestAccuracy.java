@@ -29,7 +29,7 @@ public final class SampledTestAccuracy implements TrainingListener {
     public static final int DEFAULT_SAMPLE = 2000;
 
     private final ImageBlock sample;
-    private final double scale;
+    private final InputScaling scaling;
     private final long every;
     private final List<AccuracyPoint> history = new ArrayList<>();
     private long nextAt;
@@ -39,7 +39,7 @@ public final class SampledTestAccuracy implements TrainingListener {
             throw new IllegalArgumentException("every must be at least 1, got " + every);
         }
         this.sample = sample;
-        this.scale = scaling.factor();
+        this.scaling = scaling;
         this.every = every;
         this.nextAt = every;
     }
@@ -86,7 +86,7 @@ public final class SampledTestAccuracy implements TrainingListener {
     }
 
     private void measure(TrainingState state) {
-        double accuracy = Evaluator.confusion(sample, state.network(), scale).accuracy();
+        double accuracy = Evaluator.confusion(sample, state.network(), scaling).accuracy();
         // After a phase ends the state already names the next phase, at iteration 0 of it.
         int phase = state.phaseIteration() == 0 ? Math.max(0, state.phase() - 1) : state.phase();
         history.add(new AccuracyPoint(phase, state.globalStep(), accuracy));

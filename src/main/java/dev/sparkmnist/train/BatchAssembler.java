@@ -1,6 +1,7 @@
 package dev.sparkmnist.train;
 
 import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.nn.FloatKernel;
 import dev.sparkmnist.nn.Workspace;
 
@@ -10,43 +11,46 @@ public final class BatchAssembler {
     }
 
     /** Fills columns {@code 0..n)} of {@code ws.x} and {@code ws.y} with records {@code indices[0..n)}. */
-    public static void fill(ImageBlock block, int[] indices, int n, double scale, Workspace ws) {
+    public static void fill(ImageBlock block, int[] indices, int n, InputScaling scaling, Workspace ws) {
         int d = block.pixelsPerImage();
         byte[] pixels = block.pixels();
         for (int j = 0; j < n; j++) {
-            copy(pixels, indices[j] * d, d, scale, ws.x, j * d);
+            copy(pixels, indices[j] * d, d, scaling, ws.x, j * d);
             ws.y[j] = block.label(indices[j]);
         }
     }
 
     /** Fills columns {@code 0..n)} of the single-precision kernel's inputs and labels with records {@code indices[0..n)}. */
-    public static void fill(ImageBlock block, int[] indices, int n, double scale, FloatKernel kernel) {
+    public static void fill(ImageBlock block, int[] indices, int n, InputScaling scaling, FloatKernel kernel) {
         int d = block.pixelsPerImage();
         byte[] pixels = block.pixels();
-        float s = (float) scale;
+        float s = (float) scaling.factor();
+        float o = (float) scaling.offset();
         float[] x = kernel.x;
         for (int j = 0; j < n; j++) {
             int from = indices[j] * d;
             int to = j * d;
             for (int k = 0; k < d; k++) {
-                x[to + k] = (pixels[from + k] & 0xff) * s;
+                x[to + k] = (pixels[from + k] & 0xff) * s + o;
             }
             kernel.y[j] = block.label(indices[j]);
         }
     }
 
     /** Fills columns with the {@code n} consecutive records starting at {@code first}. */
-    public static void fillRange(ImageBlock block, int first, int n, double scale, Workspace ws) {
+    public static void fillRange(ImageBlock block, int first, int n, InputScaling scaling, Workspace ws) {
         int d = block.pixelsPerImage();
-        copy(block.pixels(), first * d, n * d, scale, ws.x, 0);
+        copy(block.pixels(), first * d, n * d, scaling, ws.x, 0);
         for (int j = 0; j < n; j++) {
             ws.y[j] = block.label(first + j);
         }
     }
 
-    private static void copy(byte[] src, int from, int len, double scale, double[] dst, int to) {
+    private static void copy(byte[] src, int from, int len, InputScaling scaling, double[] dst, int to) {
+        double scale = scaling.factor();
+        double offset = scaling.offset();
         for (int k = 0; k < len; k++) {
-            dst[to + k] = (src[from + k] & 0xff) * scale;
+            dst[to + k] = (src[from + k] & 0xff) * scale + offset;
         }
     }
 }

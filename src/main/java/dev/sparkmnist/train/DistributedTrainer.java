@@ -75,7 +75,7 @@ public final class DistributedTrainer {
                 }
                 boolean local = phase.localSteps() > 1;
                 StepPlan plan = new StepPlan(config.seed(), globalStep, rates, phase.batchSize(), partitions,
-                        config.scaling().factor(), phase.lambda(), phase.momentum(), local, sampler);
+                        config.scaling(), phase.lambda(), phase.momentum(), local, sampler);
                 RoundOutcome outcome = runRound(blocks, sizes, net, velocity, plan);
                 if (!local) {
                     MomentumSgd.step(sizes, net.parameters(), velocity, outcome.combined(), rates[0], phase.lambda(),
@@ -114,7 +114,7 @@ public final class DistributedTrainer {
      */
     public double[] batchGradient(JavaRDD<ImageBlock> blocks, Network net, long step, int batchSize) {
         StepPlan plan = new StepPlan(config.seed(), step, new double[] {0}, batchSize, blocks.getNumPartitions(),
-                config.scaling().factor(), 0, 0, false, sampler);
+                config.scaling(), 0, 0, false, sampler);
         RoundOutcome outcome = runRound(blocks, net.sizes(), net, null, plan);
         double[] out = Arrays.copyOf(outcome.combined(), outcome.combined().length + 1);
         out[out.length - 1] = outcome.lossSum();

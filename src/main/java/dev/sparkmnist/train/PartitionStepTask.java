@@ -83,7 +83,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             if (drawn == 0) {
                 continue;
             }
-            BatchAssembler.fill(block, indices, drawn, plan.inputScale(), kernel);
+            BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel);
             loss += kernel.gradient(params, drawn, grad);
             samples += drawn;
             // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
@@ -101,7 +101,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
     private int draw(int p, long step, ImageBlock block, Workspace ws, int[] indices) {
         int drawn = plan.sampler().draw(plan.seed(), step, p, block.firstRecord(), block.count(), plan.share(p),
                 indices);
-        BatchAssembler.fill(block, indices, drawn, plan.inputScale(), ws);
+        BatchAssembler.fill(block, indices, drawn, plan.scaling(), ws);
         return drawn;
     }
 }

@@ -1,12 +1,14 @@
 package dev.sparkmnist.train;
 
+import dev.sparkmnist.data.InputScaling;
+
 import java.io.Serializable;
 
 /**
  * What every partition does in one Spark job: which global steps, with which batch size and learning rates, and
  * whether it returns a gradient (synchronous SGD) or runs the steps itself and returns its model (local SGD).
  */
-record StepPlan(long seed, long firstStep, double[] learningRates, int batchSize, int partitions, double inputScale,
+record StepPlan(long seed, long firstStep, double[] learningRates, int batchSize, int partitions, InputScaling scaling,
                 double lambda, double momentum, boolean local, BatchSampler sampler) implements Serializable {
 
     int steps() {

@@ -35,10 +35,10 @@ class EvaluatorMistakesTest {
     void mistakesAreTheFirstWrongRecordsWithTheirProbabilities() {
         Network untrained = Network.initialise(new LayerSizes(784, 12, 10), 4);
         ImageBlock block = block(700, 1000);
-        Evaluator.Evaluation e = Evaluator.evaluate(block, untrained, InputScaling.UNIT.factor(), 30);
-        assertArrayEquals(Evaluator.confusion(block, untrained, InputScaling.UNIT.factor()).counts(),
+        Evaluator.Evaluation e = Evaluator.evaluate(block, untrained, InputScaling.UNIT, 30);
+        assertArrayEquals(Evaluator.confusion(block, untrained, InputScaling.UNIT).counts(),
                 e.confusion().counts(), "same counts as the plain confusion matrix");
-        int[] predicted = Evaluator.predict(block, untrained, InputScaling.UNIT.factor());
+        int[] predicted = Evaluator.predict(block, untrained, InputScaling.UNIT);
         int[] wrong = java.util.stream.IntStream.range(0, 700).filter(j -> predicted[j] != block.label(j))
                 .limit(30).toArray();
         assertEquals(30, wrong.length, "an untrained network should be wrong often");
@@ -65,7 +65,7 @@ class EvaluatorMistakesTest {
         set.blocks().unpersist(false);
         ImageBlock all = new ImageBlock(0, 600, 784, dev.sparkmnist.idx.IdxReader.readRecords(
                 set.images(), 0, 600), set.labels());
-        Evaluator.Evaluation local = Evaluator.evaluate(all, untrained, InputScaling.UNIT.factor(), 25);
+        Evaluator.Evaluation local = Evaluator.evaluate(all, untrained, InputScaling.UNIT, 25);
         assertArrayEquals(local.confusion().counts(), e.confusion().counts());
         List<Long> sparkRecords = e.mistakes().stream().map(Evaluator.Mistake::record).toList();
         assertEquals(local.mistakes().stream().map(Evaluator.Mistake::record).toList(), sparkRecords);

@@ -47,7 +47,7 @@ class SampledTestAccuracyTest {
         byte[] labels = IdxReader.readRecords(IdxReader.readHeader(test.labels(), IdxKind.LABELS), 0, 120);
         ImageBlock first = new ImageBlock(0, 120, 784,
                 IdxReader.readRecords(IdxReader.readHeader(test.images(), IdxKind.IMAGES), 0, 120), labels);
-        assertEquals(Evaluator.confusion(first, a, 1 / 255.0).accuracy(), h.get(0).accuracy(), 1e-15);
-        assertEquals(Evaluator.confusion(first, b, 1 / 255.0).accuracy(), h.get(1).accuracy(), 1e-15);
+        assertEquals(Evaluator.confusion(first, a, InputScaling.UNIT).accuracy(), h.get(0).accuracy(), 1e-15);
+        assertEquals(Evaluator.confusion(first, b, InputScaling.UNIT).accuracy(), h.get(1).accuracy(), 1e-15);
     }
 }
