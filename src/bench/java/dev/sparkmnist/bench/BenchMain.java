@@ -108,6 +108,10 @@ public final class BenchMain {
             scale(sc, dataDir, ours);
             save(out);
         }
+        if (wants("barrier")) {
+            barrier(sc, partitions);
+            save(out);
+        }
         if (wants("mlpc")) {
             mlpc(spark, train, test, ours.hidden(), out);
         }
@@ -254,6 +258,22 @@ public final class BenchMain {
             json.put("oursTo980OverMlpcToBest", ratio);
             row("ours time to 98.0% / MLPC's (fastest) time to its best (target <= 0.10)", f(ratio, 3),
                     ratio <= 0.1 ? "met" : "missed");
+        }
+    }
+
+    /** One Spark job per synchronous step against many steps inside one barrier stage (issue 5's last option). */
+    private void barrier(JavaSparkContext sc, int partitions) {
+        int rounds = Integer.parseInt(opt("barrier-rounds", "30"));
+        Map<String, Object> m = BarrierBench.run(sc, partitions, BarrierBench.DEFAULT_PAYLOADS, rounds);
+        json.put("barrier", m);
+        Map<?, ?> ship = (Map<?, ?>) m.get("shipCollectJobMs");
+        Map<?, ?> gather = (Map<?, ?>) m.get("allGatherMs");
+        row("per-step sync: empty Spark job / barrier() in one barrier stage, ms",
+                f(m.get("plainJobMs"), 1) + " / " + f(m.get("barrierSyncMs"), 1), "");
+        for (int p : BarrierBench.DEFAULT_PAYLOADS) {
+            String k = String.valueOf(p);
+            row(String.format(Locale.ROOT, "exchange %,d floats: ship+collect job / barrier allGather, ms", p),
+                    f(ship.get(k), 1) + " / " + f(gather.get(k), 1), "");
         }
     }
 
