@@ -279,7 +279,7 @@ public final class BenchMain {
 
     private void scale(JavaSparkContext sc, String dataDir, TrainingConfig ours) {
         String work = opt("work", "target/bench-data");
-        long iters = Long.parseLong(opt("scale-iterations", "1024"));
+        long iters = Long.parseLong(opt("scale-iterations", "3072"));
         PhaseConfig b = ours.phases().get(0);
         TrainingConfig cfg = new TrainingConfig(ours.hidden(), ours.seed(), ours.scaling(), ours.partitions(),
                 1_000_000, List.of(new PhaseConfig(iters, b.batchSize(), b.learningRate(), b.lambda(), b.momentum(),

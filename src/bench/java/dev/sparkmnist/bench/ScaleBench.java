@@ -19,15 +19,19 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.KeyedRandomSampler;
+import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
 /**
  * Training throughput and cache size as the training set grows: generated sets of N records (MNIST plus
- * distorted copies, made once and reused), each loaded and cached, then a fixed number of training iterations
- * timed. An epoch's time is N divided by the measured samples per second.
+ * distorted copies, made once and reused), each loaded and cached, trained for {@value #WARMUP_ITERATIONS}
+ * untimed iterations (so the set measured first does not pay for the JIT alone), then a fixed number of training
+ * iterations timed. An epoch's time is N divided by the measured samples per second.
  */
 final class ScaleBench {
+    static final int WARMUP_ITERATIONS = 128;
+
     private ScaleBench() {
     }
 
@@ -62,11 +66,19 @@ final class ScaleBench {
         m.put("loadSeconds", (System.nanoTime() - t0) / 1e9);
         m.put("bytesPerPixel", bytesPerPixel(sc, set));
         Network start = Network.initialise(new LayerSizes(set.pixelsPerImage(), config.hidden(), 10), config.seed());
+        PhaseConfig p = config.phases().get(0);
+        TrainingConfig warmup = new TrainingConfig(config.hidden(), config.seed(), config.scaling(),
+                config.partitions(), config.logEvery(), List.of(new PhaseConfig(WARMUP_ITERATIONS, p.batchSize(),
+                p.learningRate(), p.lambda(), p.momentum(), p.localSteps(), p.schedule())));
+        new DistributedTrainer(sc, warmup, new KeyedRandomSampler(), List.of())
+                .train(set.blocks(), TrainingState.start(start));
         OursBench.resetPeakHeap();
+        long gc0 = gcMillis();
         long t1 = System.nanoTime();
         new DistributedTrainer(sc, config, new KeyedRandomSampler(), List.of())
                 .train(set.blocks(), TrainingState.start(start));
         double seconds = (System.nanoTime() - t1) / 1e9;
+        m.put("gcSecondsDuringTraining", (gcMillis() - gc0) / 1e3);
         long samples = config.totalIterations() * config.phases().get(0).batchSize();
         double rate = samples / seconds;
         m.put("iterations", config.totalIterations());
@@ -76,6 +88,16 @@ final class ScaleBench {
         m.put("peakHeapBytes", OursBench.peakHeap());
         set.blocks().unpersist(true);
         return m;
+    }
+
+    /** Total collection time of all garbage collectors so far, in milliseconds. */
+    static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
     }
 
     /** Bytes the cached blocks take in Spark's memory store per training pixel. */
