@@ -141,7 +141,7 @@ final class BarrierBench {
     }
 
     /** Median wall time in ms of {@code n} runs of {@code job}, after {@code warmup} untimed ones. */
-    private static double medianJobMs(int n, int warmup, Runnable job) {
+    static double medianJobMs(int n, int warmup, Runnable job) {
         for (int i = 0; i < warmup; i++) {
             job.run();
         }

@@ -261,11 +261,22 @@ public final class BenchMain {
         }
     }
 
-    /** One Spark job per synchronous step against many steps inside one barrier stage (issue 5's last option). */
+    /**
+     * One Spark job per synchronous step against many steps inside one barrier stage, and collecting the
+     * partitions' models against {@code treeAggregate} (issue 5's last two options).
+     */
     private void barrier(JavaSparkContext sc, int partitions) {
         int rounds = Integer.parseInt(opt("barrier-rounds", "30"));
         Map<String, Object> m = BarrierBench.run(sc, partitions, BarrierBench.DEFAULT_PAYLOADS, rounds);
         json.put("barrier", m);
+        Map<String, Object> agg = AggregateBench.run(sc, 2 * 407_050, rounds);
+        json.put("aggregate", agg);
+        for (String p : List.of("2 partitions", "8 partitions")) {
+            Map<?, ?> w = (Map<?, ?>) agg.get(p);
+            row("combine 2 x 407,050 floats, " + p + ": collect in order / treeAggregate depth 2 / 3, ms",
+                    f(w.get("collectInOrder"), 1) + " / " + f(w.get("treeAggregateDepth2"), 1) + " / "
+                            + f(w.get("treeAggregateDepth3"), 1), "");
+        }
         Map<?, ?> ship = (Map<?, ?>) m.get("shipCollectJobMs");
         Map<?, ?> gather = (Map<?, ?>) m.get("allGatherMs");
         row("per-step sync: empty Spark job / barrier() in one barrier stage, ms",
