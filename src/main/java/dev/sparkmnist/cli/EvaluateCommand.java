@@ -76,11 +76,25 @@ public final class EvaluateCommand implements Callable<Integer> {
                         Json.MAPPER.writeValueAsBytes(metrics.toJson()));
             }
             if (reportDir != null) {
-                new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(), metrics, null,
-                        evaluation.mistakes(), set.images().rows(), set.images().cols()).write(reportDir);
+                new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(), metrics,
+                        savedCurves(model), evaluation.mistakes(), set.images().rows(), set.images().cols())
+                        .write(reportDir);
                 System.out.println("report: " + reportDir + "/" + RunReport.REPORT_HTML);
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The training curves saved with the model, or null for a model saved without them (older versions). */
+    private static RunReport.Curves savedCurves(String model) {
+        return ModelStore.readExtra(model, RunReport.CURVES_JSON).map(bytes -> {
+            try {
+                return Json.MAPPER.readValue(bytes, RunReport.Curves.class);
+            } catch (java.io.IOException e) {
+                System.err.println("warning: " + model + "/" + RunReport.CURVES_JSON + " is unreadable ("
+                        + e.getMessage() + "); the report has no loss curve");
+                return null;
+            }
+        }).orElse(null);
     }
 }

@@ -66,6 +66,20 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * The content of an extra file saved with the model (such as {@code curves.json}), or empty when the model has
+     * none: models written before that file existed stay readable.
+     */
+    public static java.util.Optional<byte[]> readExtra(String dir, String name) {
+        Path p = new Path(dir, name);
+        try {
+            FileSystem fs = p.getFileSystem(new Configuration());
+            return fs.exists(p) ? java.util.Optional.of(read(fs, p, dir)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Loads and checks a model directory: format, version, and every array's shape against the layer sizes. */
     public static SavedModel load(String dir) {
         Path root = new Path(dir);

@@ -138,6 +138,7 @@ public final class TrainingJob {
                 RunReport.Curves curves = new RunReport.Curves(config.phases(), progress.history(),
                         accuracyProbe == null ? List.of() : accuracyProbe.history(),
                         accuracyProbe == null ? 0 : accuracyProbe.sampleSize());
+                extra.put(RunReport.CURVES_JSON, Json.MAPPER.writeValueAsBytes(curves));
                 extra.putAll(new RunReport("train: " + spec.outDir(), meta, metrics, curves, testEval.mistakes(),
                         test.images().rows(), test.images().cols()).files());
                 ModelStore.save(spec.outDir(), new SavedModel(trained, meta), extra);

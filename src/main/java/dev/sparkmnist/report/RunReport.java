@@ -42,6 +42,8 @@ public record RunReport(String title, ModelMetadata model, Metrics metrics, Curv
     public static final String CONFUSION_PNG = "confusion.png";
     public static final String MISTAKES_PNG = "mistakes.png";
     public static final String REPORT_HTML = "report.html";
+    /** The training curves, saved with the model so a later {@code evaluate --report-dir} can draw them again. */
+    public static final String CURVES_JSON = "curves.json";
     /** Mistakes a training run shows. */
     public static final int MISTAKES_SHOWN = 50;
 

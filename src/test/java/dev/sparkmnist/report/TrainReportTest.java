@@ -102,6 +102,11 @@ class TrainReportTest {
             assertNotNull(ImageIO.read(dir.resolve(ref).toFile()), ref);
         }
         assertTrue(RunReportTest.references(html).contains(RunReport.CONFUSION_PNG));
+        // The training curves were saved with the model, so the evaluation's report draws them too.
+        assertTrue(Files.isRegularFile(model.resolve(RunReport.CURVES_JSON)));
+        assertTrue(RunReportTest.references(html).contains(RunReport.LOSS_PNG), "no loss curve in " + html);
+        assertEquals(Files.size(model.resolve(RunReport.LOSS_PNG)), Files.size(dir.resolve(RunReport.LOSS_PNG)),
+                "the evaluation's loss curve is the training run's");
     }
 
     @Test
