@@ -43,7 +43,7 @@ fi
 if [[ -n "$SPARK_SUBMIT" ]]; then
   exec "$SPARK_SUBMIT" ${MASTER:+--master "$MASTER"} --class "$MAIN" \
     --properties-file "$ROOT/conf/spark-defaults.conf" \
-    --driver-java-options "--add-modules=jdk.incubator.vector -Dlog4j.configurationFile=$ROOT/conf/log4j2.properties -Dsparkmnist.conf=$SPARK_MNIST_CONF $BLAS_OPT" \
+    --driver-java-options "--add-modules=jdk.incubator.vector -Dlog4j.configurationFile=$ROOT/conf/log4j2.properties -Dsparkmnist.conf=$SPARK_MNIST_CONF $BLAS_OPT -XX:+IgnoreUnrecognizedVMOptions -XX:+UseTransparentHugePages" \
     --conf "spark.executorEnv.SPARK_SCALA_VERSION=2.13" \
     "$APP_JAR" "$@"
 fi

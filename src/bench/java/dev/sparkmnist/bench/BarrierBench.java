@@ -24,6 +24,8 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
 
+import dev.sparkmnist.pipeline.SparkContexts;
+
 /**
  * Would Spark's barrier execution mode let training run many synchronous data-parallel steps inside ONE stage,
  * instead of paying for one Spark job per step? Measured in one Spark context, on a cached tiny RDD:
@@ -287,11 +289,10 @@ final class BarrierBench {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        SparkConf conf = new SparkConf().setMaster(System.getProperty("spark.master", "local[2]"))
-                .setAppName("barrier-bench")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")
-                .set("spark.driver.bindAddress", "127.0.0.1");
+        // The job's own defaults (SparkContexts), as BenchMain uses them.
+        SparkConf conf = SparkContexts.withDefaults(new SparkConf()
+                .setMaster(System.getProperty("spark.master", "local[2]")).setAppName("barrier-bench")
+                .set("spark.ui.enabled", "false"));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             Map<String, Object> m = run(sc, partitions, DEFAULT_PAYLOADS, rounds);
             m.forEach((key, value) -> System.out.println(key + " = " + value));

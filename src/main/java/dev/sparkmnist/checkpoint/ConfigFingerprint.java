@@ -24,6 +24,9 @@ import dev.sparkmnist.train.TrainingConfig;
  * are left out on purpose.
  */
 public final class ConfigFingerprint {
+    /** Bump when the training arithmetic changes (2: local SGD in float, model shipped as float). */
+    static final String ARITHMETIC = "local-sgd-float32-v2";
+
     private ConfigFingerprint() {
     }
 
@@ -37,6 +40,9 @@ public final class ConfigFingerprint {
         m.put("partitions", config.partitions());
         m.put("phases", config.phases());
         m.put("sampler", sampler.getClass().getName());
+        // How the trainer computes: a checkpoint from a build whose arithmetic differs would resume to weights
+        // neither build produces on its own.
+        m.put("arithmetic", ARITHMETIC);
         m.put("dataSha256", new TreeMap<>(dataSha256));
         return m;
     }

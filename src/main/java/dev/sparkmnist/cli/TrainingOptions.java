@@ -70,8 +70,8 @@ public final class TrainingOptions {
             defaultValue = "42")
     long seed;
 
-    @Option(names = "--log-every", description = "Iterations between progress lines (default: 1000 for the "
-            + "notebook preset, else 500).")
+    @Option(names = "--log-every", description = "Iterations between progress lines, which are also the points of "
+            + "the loss curve (default: 1000 for the notebook preset, else 100).")
     Long logEvery;
 
 
@@ -98,7 +98,7 @@ public final class TrainingOptions {
         InputScaling scale = scaling != null ? scaling : continued != null
                 ? InputScaling.valueOf(continued.inputScaling().toUpperCase(Locale.ROOT)) : p.scaling();
         return new TrainingConfig(width, seed, scale, partitions,
-                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 500), resolved);
+                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved);
     }
 
     /** The phases to run: the preset's, or the {@code --phase} list, with single options overriding each. */

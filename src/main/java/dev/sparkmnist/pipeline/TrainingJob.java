@@ -168,7 +168,8 @@ public final class TrainingJob {
             throw new InvalidConfigException("--scaling " + config.scaling().name().toLowerCase()
                     + " differs from the model's " + parent.metadata().inputScaling());
         }
-        LOG.info("continuing from model {} ({})", s, parent.metadata().phases().size() + " earlier phases");
+        LOG.info("continuing from model {} ({}), on its {} input scaling", s,
+                parent.metadata().phases().size() + " earlier phases", parent.metadata().inputScaling());
         return parent.network().copy();
     }
 

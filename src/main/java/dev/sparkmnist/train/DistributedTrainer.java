@@ -17,8 +17,8 @@ import dev.sparkmnist.nn.Network;
  * The Spark driver loop. Each round ships the weights ({@link ShippedModel}), runs one Spark job in which every
  * partition works on its share of the mini-batch ({@link PartitionStepTask}), and combines the partitions' results on the driver:
  * with one local step it sums their gradients and applies {@link MomentumSgd} (exact synchronous SGD, the
- * notebook's update); with several it averages the partitions' locally updated models (which travel as float;
- * the master copy on the driver stays double).
+ * notebook's update); with several it averages, in double, the partitions' locally updated models (which are
+ * float, so the averaged model carries float precision).
  *
  * <p>Results are combined in partition order, never in the order tasks happen to finish, so a run is
  * reproducible bit for bit: the same configuration and partitioning give the same weights, also after a task is

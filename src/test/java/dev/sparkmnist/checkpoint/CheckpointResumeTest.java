@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.cli.ExitCodes;
@@ -28,13 +30,13 @@ import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingListener;
 
 /**
- * Checkpoints in one JVM: a run that crashes (an injected exception at iteration 110 of 120, in the second
- * phase; the first uses local SGD with rounds of 4) and is then resumed ends with exactly the weights of an uninterrupted run; a different
+ * Checkpoints in one JVM: a run that crashes (an injected exception at iteration 50 of 120, in the first phase,
+ * local SGD with rounds of 4 whose float models and velocities travel through the checkpoint; or at 110, in the
+ * synchronous second phase) and is then resumed ends with exactly the weights of an uninterrupted run; a different
  * configuration is refused; {@code --resume} without a checkpoint is refused; checkpoints are pruned and removed
  * once the model is published. The real {@code kill -9} of a driver is in {@code DriverKillResumeTest}.
  */
 class CheckpointResumeTest {
-    private static final long CRASH_AT = 110;
 
     @TempDir
     Path tmp;
@@ -56,8 +58,9 @@ class CheckpointResumeTest {
                 new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)));
     }
 
-    @Test
-    void crashedAndResumedRunEqualsStraightRunBitForBit() throws Exception {
+    @ParameterizedTest(name = "crash at iteration {0}")
+    @ValueSource(longs = {50, 110})
+    void crashedAndResumedRunEqualsStraightRunBitForBit(long crashAt) throws Exception {
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 600, 100, false, 3);
         Path straight = tmp.resolve("straight");
         Path resumed = tmp.resolve("resumed");
@@ -67,7 +70,7 @@ class CheckpointResumeTest {
         assertFalse(Files.exists(Path.of(straight + ".checkpoints")), "checkpoints removed after publishing");
 
         TrainingListener crash = (state, stats) -> {
-            if (state.globalStep() >= CRASH_AT) {
+            if (state.globalStep() >= crashAt) {
                 throw new IllegalStateException("injected crash at iteration " + state.globalStep());
             }
         };
@@ -79,8 +82,9 @@ class CheckpointResumeTest {
         assertFalse(Files.exists(resumed), "no model directory after a crash");
         CheckpointStore store = new CheckpointStore(resumed + ".checkpoints", 2);
         List<Long> steps = store.steps();
-        assertEquals(2, steps.size(), "only the newest two are kept: " + steps);
-        assertTrue(steps.get(0) >= 90 && steps.get(0) < CRASH_AT, "newest checkpoint " + steps);
+        // Every 25 iterations: at 50 only the one at 28 exists; at 110 older ones were pruned to the newest two.
+        assertEquals(crashAt > 75 ? 2 : 1, steps.size(), "only the newest two are kept: " + steps);
+        assertTrue(steps.get(0) >= crashAt - 25 && steps.get(0) < crashAt + 4, "newest checkpoint " + steps);
 
         CliRun wrong = CliRun.of(args(data, resumed, "--lr", "0.02"));
         assertEquals(ExitCodes.BAD_INPUT, wrong.exitCode());
