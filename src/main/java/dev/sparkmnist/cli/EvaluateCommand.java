@@ -58,7 +58,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         InputScaling scaling = InputScaling.valueOf(saved.metadata().inputScaling().toUpperCase(Locale.ROOT));
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {
             JavaSparkContext sc = spark.context();
-            int partitions = common.partitions != null ? common.partitions : sc.defaultParallelism();
+            int partitions = common.partitions(sc);
             IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, split, partitions);
             if (set.pixelsPerImage() != saved.network().sizes().inputs()) {
                 throw new dev.sparkmnist.train.InvalidConfigException(split.images() + ": images have "

@@ -62,7 +62,7 @@ public final class RetrainCommand implements Callable<Integer> {
         }
         ModelRegistry registry = ModelRegistry.open(registryOptions.registry);
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist retrain")) {
-            int partitions = common.partitions != null ? common.partitions : spark.context().defaultParallelism();
+            int partitions = common.trainingPartitions(spark.context());
             Retrainer.Request request = new Retrainer.Request(common.dataDir,
                     parent -> training.config(common.dataDir, partitions, parent), fromScratch, force, gate, keep,
                     registryOptions.lockTtl(), registryOptions.lockWait());

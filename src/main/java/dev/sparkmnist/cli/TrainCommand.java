@@ -66,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
             JavaSparkContext sc = spark.context();
-            int partitions = common.partitions != null ? common.partitions : sc.defaultParallelism();
+            int partitions = common.trainingPartitions(sc);
             TrainingConfig config = training.config(common.dataDir, partitions, continued);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
                     initFrom, new KeyedRandomSampler(), evalEvery()), List.of(), checkpointing);
