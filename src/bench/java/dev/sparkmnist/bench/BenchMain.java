@@ -291,10 +291,8 @@ public final class BenchMain {
     private void scale(JavaSparkContext sc, String dataDir, TrainingConfig ours) {
         String work = opt("work", "target/bench-data");
         long iters = Long.parseLong(opt("scale-iterations", "3072"));
-        PhaseConfig b = ours.phases().get(0);
         TrainingConfig cfg = new TrainingConfig(ours.hidden(), ours.seed(), ours.scaling(), ours.partitions(),
-                1_000_000, List.of(new PhaseConfig(iters, b.batchSize(), b.learningRate(), b.lambda(), b.momentum(),
-                b.localSteps(), b.schedule())));
+                1_000_000, List.of(ours.phases().get(0).withIterations(iters)));
         List<Map<String, Object>> results = new ArrayList<>();
         for (String s : opt("sizes", "60000,600000,3000000").split(",")) {
             int count = Integer.parseInt(s.trim());

@@ -19,7 +19,6 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.KeyedRandomSampler;
-import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
@@ -66,10 +65,9 @@ final class ScaleBench {
         m.put("loadSeconds", (System.nanoTime() - t0) / 1e9);
         m.put("bytesPerPixel", bytesPerPixel(sc, set));
         Network start = Network.initialise(new LayerSizes(set.pixelsPerImage(), config.hidden(), 10), config.seed());
-        PhaseConfig p = config.phases().get(0);
         TrainingConfig warmup = new TrainingConfig(config.hidden(), config.seed(), config.scaling(),
-                config.partitions(), config.logEvery(), List.of(new PhaseConfig(WARMUP_ITERATIONS, p.batchSize(),
-                p.learningRate(), p.lambda(), p.momentum(), p.localSteps(), p.schedule())));
+                config.partitions(), config.logEvery(),
+                List.of(config.phases().get(0).withIterations(WARMUP_ITERATIONS)));
         new DistributedTrainer(sc, warmup, new KeyedRandomSampler(), List.of())
                 .train(set.blocks(), TrainingState.start(start));
         OursBench.resetPeakHeap();

@@ -36,6 +36,11 @@ public record PhaseConfig(long iterations, int batchSize, double learningRate, d
         return new PhaseConfig(iterations, batchSize, learningRate, lambda, 0, 1, LearningRateSchedule.CONSTANT);
     }
 
+    /** The same phase with another number of iterations. */
+    public PhaseConfig withIterations(long n) {
+        return new PhaseConfig(n, batchSize, learningRate, lambda, momentum, localSteps, schedule);
+    }
+
     static void require(boolean ok, String message) {
         if (!ok) {
             throw new InvalidConfigException(message);
