@@ -41,9 +41,12 @@ elif command -v spark-submit >/dev/null 2>&1; then
 fi
 
 if [[ -n "$SPARK_SUBMIT" ]]; then
+  # --driver-java-options replaces spark.driver.extraJavaOptions, so it starts from the conf file's value.
+  DRIVER_OPTS=$(awk '$1 == "spark.driver.extraJavaOptions" { $1 = ""; sub(/^ +/, ""); print }' \
+    "$ROOT/conf/spark-defaults.conf")
   exec "$SPARK_SUBMIT" ${MASTER:+--master "$MASTER"} --class "$MAIN" \
     --properties-file "$ROOT/conf/spark-defaults.conf" \
-    --driver-java-options "--add-modules=jdk.incubator.vector -Dlog4j.configurationFile=$ROOT/conf/log4j2.properties -Dsparkmnist.conf=$SPARK_MNIST_CONF $BLAS_OPT -XX:+IgnoreUnrecognizedVMOptions -XX:+UseTransparentHugePages" \
+    --driver-java-options "$DRIVER_OPTS -Dlog4j.configurationFile=$ROOT/conf/log4j2.properties -Dsparkmnist.conf=$SPARK_MNIST_CONF" \
     --conf "spark.executorEnv.SPARK_SCALA_VERSION=2.13" \
     "$APP_JAR" "$@"
 fi
