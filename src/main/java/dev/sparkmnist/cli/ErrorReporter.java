@@ -10,6 +10,7 @@ import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.fetch.FetchFailedException;
 import dev.sparkmnist.idx.IdxFormatException;
 import dev.sparkmnist.model.ModelFormatException;
+import dev.sparkmnist.nn.BlasUnavailableException;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.TrainingDivergedException;
 
@@ -46,6 +47,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             if (t instanceof IdxFormatException || t instanceof InvalidConfigException
                     || t instanceof MnistFiles.MissingDataException || t instanceof ModelFormatException
                     || t instanceof TrainingDivergedException || t instanceof FetchFailedException
+                    || t instanceof BlasUnavailableException
                     || (t instanceof UncheckedIOException && t.getMessage() != null)) {
                 return t;
             }

@@ -5,6 +5,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import dev.sparkmnist.nn.Blas;
+
 /**
  * Opens the Spark context for a command: whatever {@code spark-submit} or {@code -Dspark.*} properties say, with
  * defaults that make a run work with no cluster at all ({@code local[*]}) and keep native BLAS to one thread per
@@ -37,7 +39,8 @@ public final class SparkContexts {
     }
 
     /**
-     * Fills in what {@code conf} leaves unset: one native BLAS thread per task, no console progress bar, loopback
+     * Fills in what {@code conf} leaves unset: one native BLAS thread per task, the driver's {@code SPARK_MNIST_BLAS}
+     * for the executors, no console progress bar, loopback
      * only for a local master, and task results sent straight back to the driver. Local SGD returns each
      * partition's model (3.3 MB for 784-512-10 with velocity); above Spark's default 1 MB direct-result limit every
      * result would take a detour through the block manager and a second fetch, once per partition per job.
@@ -46,6 +49,11 @@ public final class SparkContexts {
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
                 .setIfMissing("spark.task.maxDirectResultSize", "64m");
+        // Executors choose their BLAS as the driver does, so every JVM of the run computes the same bits.
+        String blas = System.getenv(Blas.ENV);
+        if (blas != null && !blas.isBlank()) {
+            conf.setIfMissing("spark.executorEnv." + Blas.ENV, blas);
+        }
         if (conf.get("spark.master", "").startsWith("local")) {
             // Everything is in this JVM: listen on loopback only.
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
