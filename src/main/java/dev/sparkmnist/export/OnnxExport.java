@@ -25,6 +25,12 @@ import dev.sparkmnist.model.SavedModel;
 public final class OnnxExport {
     /** The name {@code retrain} gives the exported model inside each registry version. */
     public static final String FILE_NAME = "model.onnx";
+    /** The graph's input: float [N, inputs], raw pixel values 0..255. */
+    public static final String INPUT = "pixels";
+    /** The graph's first output: float [N, classes], each row summing to 1. */
+    public static final String PROBABILITIES = "probabilities";
+    /** The graph's second output: int64 [N], the most probable class. */
+    public static final String LABEL = "label";
     /** The model.json field that names the output classes, when the model has names. */
     static final String CLASS_NAMES_FIELD = "classNames";
 

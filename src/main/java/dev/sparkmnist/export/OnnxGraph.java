@@ -31,9 +31,9 @@ import dev.sparkmnist.nn.Network;
 final class OnnxGraph {
     /** The operator set the graph is written against: Softmax over one axis, Gemm with optional bias. */
     static final int OPSET = 13;
-    static final String INPUT = "pixels";
-    static final String PROBABILITIES = "probabilities";
-    static final String LABEL = "label";
+    private static final String INPUT = OnnxExport.INPUT;
+    private static final String PROBABILITIES = OnnxExport.PROBABILITIES;
+    private static final String LABEL = OnnxExport.LABEL;
     private static final String BATCH = "N";
 
     private final Precision precision;
