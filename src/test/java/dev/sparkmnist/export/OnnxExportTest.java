@@ -105,9 +105,10 @@ class OnnxExportTest {
         assertTrue(distinct >= 4, distinct + " distinct labels");
     }
 
-    @Test
-    void floatPrecisionIsHalfTheSizeAndAgreesToSinglePrecision() throws OrtException, IOException {
-        SavedModel model = OnnxFixtures.randomModel(64, InputScaling.STANDARD, 3);
+    @ParameterizedTest
+    @EnumSource(InputScaling.class)
+    void floatPrecisionIsHalfTheSizeAndStillAgrees(InputScaling scaling) throws OrtException, IOException {
+        SavedModel model = OnnxFixtures.randomModel(64, scaling, 3);
         Path dir = save(model, "m");
         Path exact = work.resolve("double.onnx");
         Path single = work.resolve("float.onnx");
@@ -127,9 +128,13 @@ class OnnxExportTest {
                 }
                 sameLabel += s.labels()[i] == OnnxFixtures.argmax(ours[i]) ? 1 : 0;
             }
-            System.out.printf(Locale.ROOT, "ONNX export, float precision: max |probability difference| %.2e, "
-                    + "%d of %d labels equal, %,d bytes (double: %,d)%n", maxDiff, sameLabel, IMAGES, f, d);
-            assertTrue(maxDiff <= 1e-5, "max difference " + maxDiff);
+            System.out.printf(Locale.ROOT, "ONNX export, %s scaling, float precision: max |probability difference| "
+                    + "%.2e, %d of %d labels equal, %,d bytes (double: %,d)%n", scaling, maxDiff, sameLabel, IMAGES,
+                    f, d);
+            // Raw pixels 0..255 make large hidden sums whose single-precision rounding reaches the output
+            // (measured 2.8e-5); scaled inputs stay within the double export's bound.
+            double bound = scaling == InputScaling.RAW ? 1e-4 : 1e-5;
+            assertTrue(maxDiff <= bound, "max difference " + maxDiff);
             assertEquals(IMAGES, sameLabel);
         }
     }
