@@ -22,18 +22,17 @@ final class AtomicFile {
     }
 
     static void write(String path, byte[] content) {
-        Path target = new Path(path);
+        Path given = new Path(path);
         try {
-            FileSystem fs = target.getFileSystem(new Configuration());
+            FileSystem fs = given.getFileSystem(new Configuration());
+            Path target = fs.makeQualified(given); // a relative name gets its folder, so the temporary file has one
             if (fs.exists(target) && fs.getFileStatus(target).isDirectory()) {
                 throw new InvalidConfigException(path + ": is a directory; give a file name such as "
                         + path + "/" + OnnxExport.FILE_NAME);
             }
             fs.setWriteChecksum(false);
             Path parent = target.getParent();
-            if (parent != null) {
-                fs.mkdirs(parent);
-            }
+            fs.mkdirs(parent);
             Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
             try {
                 try (OutputStream out = fs.create(tmp, false)) {

@@ -127,8 +127,9 @@ public final class Retrainer {
                 diverged = e.getMessage();
             }
             if (result != null && r.onnx()) {
-                OnnxExport.write(new Path(staging, ModelRegistry.MODEL).toString(),
+                OnnxExport.Written onnx = OnnxExport.write(new Path(staging, ModelRegistry.MODEL).toString(),
                         new Path(staging, OnnxExport.FILE_NAME).toString(), Precision.DOUBLE);
+                LOG.info("version {}: {} written ({} bytes)", n, OnnxExport.FILE_NAME, onnx.bytes());
             }
             Lineage lineage = new Lineage(n, parent, fingerprint, r.dataDir(), data, config, TrainingJob.VERSION,
                     BuildInfo.gitCommit(), sc.version(), RunIdentity.host(), RunIdentity.user(), startedAt,
