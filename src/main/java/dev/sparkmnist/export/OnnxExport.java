@@ -53,7 +53,8 @@ public final class OnnxExport {
      * under a temporary name that is renamed into place when complete.
      */
     public static Written write(String modelDir, String out, Precision precision) {
-        ModelProto model = toOnnx(ModelStore.load(modelDir), classNames(modelDir), precision);
+        SavedModel saved = ModelStore.load(modelDir);
+        ModelProto model = toOnnx(saved, classNames(modelDir, saved.network().sizes().outputs()), precision);
         byte[] bytes = model.toByteArray();
         AtomicFile.write(out, bytes);
         return new Written(out, bytes.length, model);
@@ -82,8 +83,8 @@ public final class OnnxExport {
         return m.build();
     }
 
-    /** The class names stored in the model's {@code model.json}, or null when it has none. */
-    static List<String> classNames(String modelDir) {
+    /** The class names stored in the model's {@code model.json} (one per class), or null when it has none. */
+    static List<String> classNames(String modelDir, int classes) {
         byte[] json = ModelStore.readExtra(modelDir, ModelStore.MODEL_JSON).orElse(null);
         if (json == null) {
             return null;
@@ -103,6 +104,10 @@ public final class OnnxExport {
         }
         List<String> out = new ArrayList<>();
         names.forEach(n -> out.add(n.asText()));
+        if (out.size() != classes) {
+            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": " + CLASS_NAMES_FIELD
+                    + " has " + out.size() + " names for " + classes + " classes");
+        }
         return out;
     }
 }

@@ -230,6 +230,15 @@ class OnnxExportTest {
         assertEquals(ExitCodes.BAD_INPUT, n.exitCode());
         assertTrue(n.stderr().contains("W2.npy"), n.stderr());
 
+        Path fewNames = save(OnnxFixtures.randomModel(8, InputScaling.RAW, 1), "few-names");
+        Path json = fewNames.resolve(ModelStore.MODEL_JSON);
+        ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(json.toFile());
+        tree.putArray(OnnxExport.CLASS_NAMES_FIELD).add("cat").add("dog");
+        Files.write(json, Json.MAPPER.writeValueAsBytes(tree));
+        CliRun f = export(fewNames, out);
+        assertEquals(ExitCodes.BAD_INPUT, f.exitCode());
+        assertTrue(f.stderr().contains("2 names for 10 classes"), f.stderr());
+
         assertFalse(Files.exists(outDir), "nothing may be written for a bad model");
 
         // an --out that is a directory, and a format we do not write, are bad input too
