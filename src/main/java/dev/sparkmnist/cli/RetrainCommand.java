@@ -54,6 +54,10 @@ public final class RetrainCommand implements Callable<Integer> {
                     + "(default: keep all).")
     Integer keep;
 
+    @Option(names = "--no-onnx", description = "Do not write the new version's model as model.onnx beside its "
+            + "model directory (written by default, so the registry's current model can be served as it is).")
+    boolean noOnnx;
+
     @Override
     public Integer call() {
         QualityGate gate = new QualityGate(minAccuracy, maxDrop);
@@ -65,7 +69,7 @@ public final class RetrainCommand implements Callable<Integer> {
             int partitions = common.trainingPartitions(spark.context());
             Retrainer.Request request = new Retrainer.Request(common.dataDir,
                     parent -> training.config(common.dataDir, partitions, parent), fromScratch, force, gate, keep,
-                    registryOptions.lockTtl(), registryOptions.lockWait());
+                    registryOptions.lockTtl(), registryOptions.lockWait(), !noOnnx);
             Retrainer.Outcome outcome = new Retrainer(registry).run(spark.context(), request);
             System.out.println(outcome.message());
             return switch (outcome.kind()) {

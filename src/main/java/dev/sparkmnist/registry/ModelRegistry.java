@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.export.OnnxExport;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /**
@@ -102,6 +103,11 @@ public final class ModelRegistry {
     /** The model directory of version {@code n}, for {@code --init-from} or {@code evaluate --model}. */
     public String modelDir(int n) {
         return new Path(versionDir(n), MODEL).toString();
+    }
+
+    /** The ONNX export of version {@code n}'s model (written by {@code retrain} unless {@code --no-onnx}). */
+    public String onnxFile(int n) {
+        return new Path(versionDir(n), OnnxExport.FILE_NAME).toString();
     }
 
     public Lineage lineage(int n) {

@@ -22,6 +22,8 @@ import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.Evaluator;
+import dev.sparkmnist.export.OnnxExport;
+import dev.sparkmnist.export.Precision;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
@@ -61,9 +63,12 @@ public final class Retrainer {
      * @param keep        versions to keep afterwards, or null to keep all
      * @param lockTtl     how long the lock lasts without renewal
      * @param lockWait    how long to wait for another run's lock
+     * @param onnx        also write the model as {@value OnnxExport#FILE_NAME} into the version, so it can be served
+     *                    as it is
      */
     public record Request(String dataDir, Function<ModelMetadata, TrainingConfig> config, boolean fromScratch,
-                          boolean force, QualityGate gate, Integer keep, Duration lockTtl, Duration lockWait) {
+                          boolean force, QualityGate gate, Integer keep, Duration lockTtl, Duration lockWait,
+                          boolean onnx) {
     }
 
     /** How a run ended. */
@@ -120,6 +125,11 @@ public final class Retrainer {
                         new KeyedRandomSampler()), List.of());
             } catch (TrainingDivergedException e) {
                 diverged = e.getMessage();
+            }
+            if (result != null && r.onnx()) {
+                OnnxExport.Written onnx = OnnxExport.write(new Path(staging, ModelRegistry.MODEL).toString(),
+                        new Path(staging, OnnxExport.FILE_NAME).toString(), Precision.DOUBLE);
+                LOG.info("version {}: {} written ({} bytes)", n, OnnxExport.FILE_NAME, onnx.bytes());
             }
             Lineage lineage = new Lineage(n, parent, fingerprint, r.dataDir(), data, config, TrainingJob.VERSION,
                     BuildInfo.gitCommit(), sc.version(), RunIdentity.host(), RunIdentity.user(), startedAt,

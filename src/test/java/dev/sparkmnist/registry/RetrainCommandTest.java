@@ -23,7 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.cli.Main;
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.export.OnnxFixtures;
+import dev.sparkmnist.export.OrtScorer;
+import dev.sparkmnist.idx.IdxHeader;
+import dev.sparkmnist.idx.IdxKind;
+import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.testing.SharedSpark;
 import dev.sparkmnist.testing.SyntheticDigits;
 
@@ -53,7 +60,7 @@ class RetrainCommandTest {
                 "--max-drop", "0.05"));
         List<String> flags = new ArrayList<>();
         for (int i = 0; i < extra.length; i++) {
-            if (extra[i].equals("--from-scratch") || extra[i].equals("--force")) {
+            if (extra[i].equals("--from-scratch") || extra[i].equals("--force") || extra[i].equals("--no-onnx")) {
                 flags.add(extra[i]);
             } else {
                 opts.put(extra[i], extra[++i]);
@@ -216,6 +223,40 @@ class RetrainCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, retrain(reg, "--data-dir", work.resolve("nothing").toString()));
         assertNull(r.current());
         assertFalse(Files.exists(reg.resolve("lock")), "lock released after a failed run");
+    }
+
+    @Test
+    void publishedVersionCarriesModelOnnxThatScoresLikeItsModelUnlessNoOnnx() throws Exception {
+        Path reg = work.resolve("reg");
+        assertEquals(ExitCodes.OK, retrain(reg));
+        ModelRegistry r = ModelRegistry.open(reg.toString());
+        assertEquals(reg.resolve("versions/1/model.onnx").toString(), r.onnxFile(1));
+        assertEquals(List.of("lineage.json", "metrics.json", "model", "model.onnx", "status.json"),
+                names(reg.resolve("versions/1")));
+        SavedModel model = ModelStore.load(r.modelDir(1));
+        IdxHeader test = IdxReader.readHeader(MnistFiles.test(data.toString()).images(), IdxKind.IMAGES);
+        int n = (int) test.count();
+        byte[] pixels = IdxReader.readRecords(test, 0, n);
+        double[][] ours = OnnxFixtures.probabilities(model, pixels, n);
+        try (OrtScorer ort = new OrtScorer(r.onnxFile(1))) {
+            OrtScorer.Scores s = ort.score(pixels, n, 784, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(OnnxFixtures.argmax(ours[i]), s.labels()[i], "image " + i);
+                for (int k = 0; k < 10; k++) {
+                    assertEquals(ours[i][k], s.probabilities()[i][k], 1e-5, "image " + i + " class " + k);
+                }
+            }
+        }
+        assertEquals(ExitCodes.OK, retrain(reg, "--no-onnx"));
+        assertEquals(2, r.current());
+        assertFalse(Files.exists(Path.of(r.onnxFile(2))), "--no-onnx writes no model.onnx");
+        assertComplete(reg, r);
+    }
+
+    private static List<String> names(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private static void assertComplete(Path reg, ModelRegistry r) {

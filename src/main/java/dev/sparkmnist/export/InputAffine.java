@@ -1,0 +1,36 @@
+package dev.sparkmnist.export;
+
+import java.util.Locale;
+
+import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.model.ModelFormatException;
+import dev.sparkmnist.model.ModelMetadata;
+
+/**
+ * The input scaling a model was trained with, as the two numbers the exported graph applies to raw pixels:
+ * {@code input = pixel * factor + offset} (see {@link InputScaling}).
+ *
+ * <p>{@link #of} is the one place the export reads them from a model, so when models carry their own learnt
+ * statistics in {@code model.json} (instead of a scaling name with fixed constants) only that method changes.
+ */
+public record InputAffine(double factor, double offset) {
+
+    public InputAffine {
+        if (!Double.isFinite(factor) || !Double.isFinite(offset)) {
+            throw new IllegalArgumentException("input scaling must be finite: factor " + factor + ", offset " + offset);
+        }
+    }
+
+    /** The scaling of the model described by {@code meta}; a name this program does not know is a bad model file. */
+    public static InputAffine of(ModelMetadata meta) {
+        String name = meta.inputScaling();
+        InputScaling scaling;
+        try {
+            scaling = InputScaling.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("model.json: unknown input scaling '" + name + "' (known: raw, unit, "
+                    + "standard)");
+        }
+        return new InputAffine(scaling.factor(), scaling.offset());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sparkmnist.export;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sparkmnist.export.onnx.OnnxProto.ModelProto;
+import dev.sparkmnist.export.onnx.OnnxProto.OperatorSetIdProto;
+import dev.sparkmnist.export.onnx.OnnxProto.StringStringEntryProto;
+import dev.sparkmnist.export.onnx.OnnxProto.Version;
+import dev.sparkmnist.model.Json;
+import dev.sparkmnist.model.ModelFormatException;
+import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedModel;
+
+/**
+ * Exports a saved model directory as one ONNX file, loadable by ONNX Runtime (Java, Python, C#, JavaScript),
+ * Triton and other serving stacks: input {@code pixels} float [N, 784] of raw values 0..255, outputs
+ * {@code probabilities} float [N, 10] and {@code label} int64 [N] (see {@link OnnxGraph}), the model's own input
+ * scaling inside the graph and its provenance in the metadata (see {@link OnnxMetadata}). The file is built with the
+ * classes protoc generates from ONNX's published {@code onnx.proto}, and written atomically.
+ */
+public final class OnnxExport {
+    /** The name {@code retrain} gives the exported model inside each registry version. */
+    public static final String FILE_NAME = "model.onnx";
+    /** The graph's input: float [N, inputs], raw pixel values 0..255. */
+    public static final String INPUT = "pixels";
+    /** The graph's first output: float [N, classes], each row summing to 1. */
+    public static final String PROBABILITIES = "probabilities";
+    /** The graph's second output: int64 [N], the most probable class. */
+    public static final String LABEL = "label";
+    /** The model.json field that names the output classes, when the model has names. */
+    static final String CLASS_NAMES_FIELD = "classNames";
+
+    private OnnxExport() {
+    }
+
+    /**
+     * What was written.
+     *
+     * @param path  the file
+     * @param bytes its size
+     * @param model the model it holds
+     */
+    public record Written(String path, long bytes, ModelProto model) {
+    }
+
+    /**
+     * Loads the model directory {@code modelDir} (refusing a missing or corrupt one with a
+     * {@link ModelFormatException} before anything is written) and writes it to {@code out}, any Hadoop path,
+     * under a temporary name that is renamed into place when complete.
+     */
+    public static Written write(String modelDir, String out, Precision precision) {
+        SavedModel saved = ModelStore.load(modelDir);
+        ModelProto model = toOnnx(saved, classNames(modelDir, saved.network().sizes().outputs()), precision);
+        byte[] bytes = model.toByteArray();
+        AtomicFile.write(out, bytes);
+        return new Written(out, bytes.length, model);
+    }
+
+    /**
+     * The ONNX model of {@code saved}.
+     *
+     * @param classNames the output classes' names for the metadata, or null
+     */
+    public static ModelProto toOnnx(SavedModel saved, List<String> classNames, Precision precision) {
+        InputAffine scaling = InputAffine.of(saved.metadata());
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(Version.IR_VERSION_VALUE)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxGraph.OPSET))
+                .setProducerName("spark-mnist")
+                .setDocString("MNIST-style classifier trained by spark-mnist. Input 'pixels': float [N, "
+                        + saved.network().sizes().inputs() + "], raw values 0..255. Outputs 'probabilities' and "
+                        + "'label' (the most probable class).")
+                .setGraph(OnnxGraph.build(saved.network(), scaling, precision));
+        if (saved.metadata().programVersion() != null) {
+            m.setProducerVersion(saved.metadata().programVersion());
+        }
+        OnnxMetadata.of(saved.metadata(), saved.network().sizes(), scaling, precision, classNames).forEach(
+                (k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return m.build();
+    }
+
+    /** The class names stored in the model's {@code model.json} (one per class), or null when it has none. */
+    static List<String> classNames(String modelDir, int classes) {
+        byte[] json = ModelStore.readExtra(modelDir, ModelStore.MODEL_JSON).orElse(null);
+        if (json == null) {
+            return null;
+        }
+        JsonNode names;
+        try {
+            names = Json.MAPPER.readTree(json).get(CLASS_NAMES_FIELD);
+        } catch (IOException e) {
+            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": not valid JSON", e);
+        }
+        if (names == null || names.isNull()) {
+            return null;
+        }
+        if (!names.isArray()) {
+            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": " + CLASS_NAMES_FIELD
+                    + " must be a list of names");
+        }
+        List<String> out = new ArrayList<>();
+        names.forEach(n -> out.add(n.asText()));
+        if (out.size() != classes) {
+            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": " + CLASS_NAMES_FIELD
+                    + " has " + out.size() + " names for " + classes + " classes");
+        }
+        return out;
+    }
+}
