@@ -12,7 +12,6 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import dev.sparkmnist.ml.BadInputException;
 import dev.sparkmnist.ml.BatchPredictions;
 import dev.sparkmnist.ml.IdxFrames;
 import dev.sparkmnist.ml.ImageFolderFrames;
@@ -83,12 +82,8 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
             BatchPredictions.Format f = format != null ? format : BatchPredictions.Format.defaultFor(out, conf);
-            BatchPredictions.Summary summary;
-            try {
-                summary = BatchPredictions.write(scorer, frame, out, f, conf);
-            } catch (RuntimeException e) {
-                throw BadInputException.unwrap(e);
-            }
+            // A bad image or record fails inside a Spark task; ErrorReporter finds its message in the causes.
+            BatchPredictions.Summary summary = BatchPredictions.write(scorer, frame, out, f, conf);
             System.out.println("model:       " + model + " (" + scorer.savedModel().network().sizes() + ")");
             System.out.println("images:      " + images + " (" + summary.rows() + ")");
             System.out.println("predictions: " + out + " (" + f.name().toLowerCase(Locale.ROOT) + ")");

@@ -16,15 +16,23 @@ public final class BadInputException extends InvalidConfigException {
     }
 
     /**
-     * The first {@link BadInputException} in {@code e}'s cause chain (Spark wraps a task's exception in its own), or
-     * {@code e} itself when there is none, for callers that rethrow it.
+     * Rethrows, from a failed Spark action, the first {@link InvalidConfigException} (such as a
+     * {@code BadInputException}) in {@code e}'s cause chain (Spark wraps a task's exception in its own), so the
+     * caller sees one clear error; {@code e} itself, unchanged, when there is none. Use as
+     * {@code throw BadInputException.unwrap(e)}.
      */
-    public static RuntimeException unwrap(RuntimeException e) {
+    public static RuntimeException unwrap(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof InvalidConfigException bad) {
                 return bad;
             }
         }
-        return e;
+        return BadInputException.<RuntimeException>rethrow(e);
+    }
+
+    /** Throws {@code e} as it is, checked or not (Spark's SparkException is checked but undeclared). */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException rethrow(Throwable e) throws E {
+        throw (E) e;
     }
 }

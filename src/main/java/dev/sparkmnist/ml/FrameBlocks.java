@@ -67,7 +67,7 @@ final class FrameBlocks {
         try {
             List<Integer> counts = rdd.map(ImageBlock::count).collect();
             return new Blocks(rdd, counts.stream().mapToLong(Integer::longValue).sum());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             rdd.unpersist(false);
             throw BadInputException.unwrap(e);
         }
