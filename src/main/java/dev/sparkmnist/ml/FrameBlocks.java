@@ -24,7 +24,7 @@ import dev.sparkmnist.data.ImageBlock;
  * <p>Features are rounded to the nearest whole pixel value 0..255, since a block stores one byte per pixel (MNIST's
  * own resolution); prediction uses the values as given. The DataFrame's partitions become the training partitions,
  * coalesced (no shuffle) to at most {@code maxPartitions}; if some partition is empty, the rows are spread evenly
- * over {@code min(maxPartitions, rows)} partitions instead, because every training task needs records.
+ * over as many partitions (or fewer when there are fewer rows) instead, because every training task needs records.
  */
 final class FrameBlocks {
     private static final Logger LOG = LoggerFactory.getLogger(FrameBlocks.class);
@@ -53,7 +53,7 @@ final class FrameBlocks {
         boolean someEmpty = blocks.rdd().map(ImageBlock::count).collect().contains(0);
         if (someEmpty) {
             blocks.rdd().unpersist(false);
-            int p = (int) Math.min(maxPartitions, blocks.records());
+            int p = (int) Math.min(rows.getNumPartitions(), blocks.records());
             LOG.info("some of the DataFrame's partitions are empty: spreading its {} rows over {} partitions",
                     blocks.records(), p);
             blocks = materialise(rows.repartition(p), spec);

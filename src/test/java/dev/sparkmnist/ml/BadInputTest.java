@@ -92,6 +92,22 @@ class BadInputTest {
     }
 
     @Test
+    void emptyPartitionsAreNotTrainingPartitions() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double[] v = new double[784];
+            Arrays.fill(v, i < 20 ? 0 : 200);
+            rows.add(RowFactory.create((double) (i < 20 ? i % 5 : 5 + i % 5), new DenseVector(v)));
+        }
+        Dataset<Row> low = spark.createDataFrame(SharedSpark.get().parallelize(rows, 2), SCHEMA).filter("label < 5");
+        assertEquals(2, low.rdd().getNumPartitions());
+        assertEquals(List.of(20, 0), low.javaRDD().glom().map(List::size).collect(), "the second one is empty");
+        MnistMlpClassificationModel m = new MnistMlpClassifier().setHiddenUnits(4).setIterations(2).setBatchSize(4)
+                .setLocalSteps(1).fit(low);
+        assertEquals(20L, m.savedModel().metadata().metrics().get("trainingRecords"));
+    }
+
+    @Test
     void transformNamesTheColumnToo() {
         Network net = Network.initialise(new LayerSizes(784, 4, 10), 1);
         ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
