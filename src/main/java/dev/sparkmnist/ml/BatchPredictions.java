@@ -16,6 +16,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.sparkmnist.model.ModelStore;
+
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
 
@@ -105,15 +107,7 @@ public final class BatchPredictions {
             try {
                 rows.write().format(format.name().toLowerCase(Locale.ROOT)).option("header", "true")
                         .save(tmp.toString());
-                Path old = null;
-                if (fs.exists(target)) {
-                    old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
-                    rename(fs, target, old);
-                }
-                rename(fs, tmp, target);
-                if (old != null) {
-                    fs.delete(old, true);
-                }
+                ModelStore.moveIntoPlace(fs, tmp, target);
             } finally {
                 if (fs.exists(tmp)) {
                     fs.delete(tmp, true);
@@ -121,12 +115,6 @@ public final class BatchPredictions {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": cannot write predictions: " + e.getMessage(), e);
-        }
-    }
-
-    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("rename " + from + " -> " + to + " failed");
         }
     }
 }
