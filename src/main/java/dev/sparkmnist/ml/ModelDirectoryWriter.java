@@ -1,7 +1,9 @@
 package dev.sparkmnist.ml;
 
+import java.io.IOException;
 import java.util.Map;
 
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.MLWriter;
 
 import dev.sparkmnist.model.ModelStore;
@@ -10,14 +12,24 @@ import dev.sparkmnist.model.SavedModel;
 /**
  * Saves a {@link MnistMlpClassificationModel} as the model directory {@code ./submit.sh train} writes
  * ({@link ModelStore}: {@code model.json} and the {@code .npy} weights, written under a temporary name and renamed
- * into place), plus its spark.ml params ({@link ParamsFile}). spark.ml's {@code save} first refuses an existing path
- * unless {@code write().overwrite()} was asked for.
+ * into place), plus its spark.ml params ({@link ParamsFile}). An existing path is refused unless
+ * {@code write().overwrite()} was asked for, as in spark.ml; then it is replaced only once the new directory is
+ * complete (spark.ml's own {@code save} would delete it first).
  */
 final class ModelDirectoryWriter extends MLWriter {
     private final MnistMlpClassificationModel model;
 
     ModelDirectoryWriter(MnistMlpClassificationModel model) {
         this.model = model;
+    }
+
+    @Override
+    public void save(String path) throws IOException {
+        Path p = new Path(path);
+        if (!shouldOverwrite() && p.getFileSystem(sc().hadoopConfiguration()).exists(p)) {
+            throw new IOException(path + " already exists; to replace it, use write().overwrite().save(path)");
+        }
+        saveImpl(path);
     }
 
     @Override

@@ -46,7 +46,6 @@ class PredictCommandTest {
     static Path model;
     static SparkSession spark;
     static JsonNode metrics;
-    static Map<Long, Integer> evaluatePredictions;
 
     @BeforeAll
     static void trainWithTheCli() throws Exception {
@@ -117,10 +116,11 @@ class PredictCommandTest {
         Path parent = Files.createDirectories(dir.resolve("csv"));
         Path out = parent.resolve("predictions");
         MnistFiles.Split split = MnistFiles.test(data.toString());
-        for (int run = 0; run < 2; run++) {
-            assertEquals(ExitCodes.OK, Main.run("predict", "--model", model.toString(), "--images", split.images(),
-                    "--out", out.toString()));
-        }
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("part-old.csv"), "an older output");
+        assertEquals(ExitCodes.OK, Main.run("predict", "--model", model.toString(), "--images", split.images(),
+                "--out", out.toString()));
+        assertTrue(Files.notExists(out.resolve("part-old.csv")), "the older output is replaced");
         try (var files = Files.list(parent)) {
             assertEquals(List.of(out), files.toList(), "no temporary or old output left beside it");
         }

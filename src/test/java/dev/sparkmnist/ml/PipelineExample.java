@@ -27,8 +27,8 @@ public final class PipelineExample {
         Dataset<Row> test = IdxFrames.read(spark, mnist + "/t10k-images-idx3-ubyte.gz",
                 mnist + "/t10k-labels-idx1-ubyte.gz", 2);
 
-        MnistMlpClassifier mlp = new MnistMlpClassifier()                   // defaults: the `default` preset
-                .setHiddenUnits(512).setSeed(42);
+        MnistMlpClassifier mlp = new MnistMlpClassifier()                   // other params: the `default` preset's
+                .setEpochs(3).setSeed(42);
         PipelineModel model = new Pipeline().setStages(new PipelineStage[] {mlp}).fit(train);
 
         Dataset<Row> predictions = model.transform(test);

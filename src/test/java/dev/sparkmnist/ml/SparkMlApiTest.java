@@ -1,6 +1,5 @@
 package dev.sparkmnist.ml;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -150,9 +149,5 @@ class SparkMlApiTest {
     static List<Vector> probabilities(Dataset<Row> predicted, String column) {
         return predicted.orderBy(col("index")).select(column).collectAsList().stream()
                 .map(r -> (Vector) r.getAs(0)).toList();
-    }
-
-    static void assertSame(double[] a, double[] b) {
-        assertArrayEquals(a, b, 0.0);
     }
 }
