@@ -14,8 +14,9 @@ export SPARK_SCALA_VERSION=2.13
 DATA_DIR="${MNIST_DIR:-../shared/data/mnist}"
 [[ -d "$DATA_DIR" ]] || DATA_DIR=data/mnist
 
-# spark-mllib comes in only through the `bench` profile; the benchmark sources compile against it here.
-mvn -q -B -Pbench compile dependency:build-classpath -Dmdep.includeScope=compile \
+# spark-mllib (the peer we compare with) is a provided dependency of the main build; the benchmark sources compile
+# against the same classpath.
+mvn -q -B compile dependency:build-classpath -Dmdep.includeScope=compile \
   -Dmdep.outputFile=target/bench-classpath.txt >&2
 CP="target/classes:$(cat target/bench-classpath.txt)"
 mkdir -p target/bench-classes   # not emptied: a benchmark already running may still load classes from it

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "spark-mnist", mixinStandardHelpOptions = true, version = "spark-mnist 0.1.0",
         description = "Trains a 784-H-10 tanh/softmax network on MNIST as a distributed Apache Spark batch job.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, FetchCommand.class, ShowCommand.class,
-                RetrainCommand.class, RegistryCommand.class, GenerateCommand.class, ExportCommand.class,
+                RetrainCommand.class, RegistryCommand.class, GenerateCommand.class, PredictCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

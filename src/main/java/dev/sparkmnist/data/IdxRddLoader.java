@@ -32,9 +32,27 @@ public final class IdxRddLoader {
     /** Validates the pair and returns its cached, not yet materialised, RDD. */
     public static LoadedSet load(JavaSparkContext sc, MnistFiles.Split split, int partitions) {
         IdxHeader images = IdxReader.readHeader(split.images(), IdxKind.IMAGES);
-        IdxHeader labelsHeader = IdxReader.readHeader(split.labels(), IdxKind.LABELS);
+        byte[] labels = readLabels(split.labels(), images);
+        JavaRDD<ImageBlock> blocks = blocks(sc, images, labels, partitions).persist(StorageLevel.MEMORY_ONLY());
+        LOG.info("{}: {} images of {}x{}{}, {} partitions", split.images(), labels.length, images.rows(),
+                images.cols(), images.gzipped() ? " (gzipped: each partition decompresses and skips to its range)" : "",
+                blocks.getNumPartitions());
+        return new LoadedSet(blocks, images, labels.length, labels);
+    }
+
+    /** Reads and checks the labels of a labels file that must describe as many records as {@code images}. */
+    public static byte[] readLabels(String labelsPath, IdxHeader images) {
+        IdxHeader labelsHeader = IdxReader.readHeader(labelsPath, IdxKind.LABELS);
         IdxReader.requireSameCount(images, labelsHeader);
-        byte[] labels = IdxReader.readLabels(labelsHeader);
+        return IdxReader.readLabels(labelsHeader);
+    }
+
+    /**
+     * The RDD (not cached) of an images file whose header has been validated, in at most {@code partitions}
+     * blocks of consecutive records, block {@code i} carrying {@code labels} of its records. Callers without labels
+     * pass zeros.
+     */
+    public static JavaRDD<ImageBlock> blocks(JavaSparkContext sc, IdxHeader images, byte[] labels, int partitions) {
         int n = labels.length;
         int p = Math.max(1, Math.min(partitions, n));
         List<RecordRange> ranges = new ArrayList<>(p);
@@ -43,13 +61,9 @@ public final class IdxRddLoader {
             int to = (int) ((long) n * (i + 1) / p);
             ranges.add(new RecordRange(images, from, to - from, Arrays.copyOfRange(labels, from, to)));
         }
-        LOG.info("{}: {} images of {}x{}{}, {} partitions", split.images(), n, images.rows(), images.cols(),
-                images.gzipped() ? " (gzipped: each partition decompresses and skips to its range)" : "", p);
-        JavaRDD<ImageBlock> blocks = sc.parallelize(ranges, p)
+        return sc.parallelize(ranges, p)
                 .mapPartitions(IdxRddLoader::readRanges)
-                .setName("mnist blocks " + split.images())
-                .persist(StorageLevel.MEMORY_ONLY());
-        return new LoadedSet(blocks, images, n, labels);
+                .setName("mnist blocks " + images.path());
     }
 
     private static Iterator<ImageBlock> readRanges(Iterator<RecordRange> it) {

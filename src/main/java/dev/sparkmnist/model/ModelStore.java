@@ -52,17 +52,25 @@ public final class ModelStore {
                     out.write(f.getValue());
                 }
             }
-            Path old = null;
-            if (fs.exists(target)) {
-                old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
-                rename(fs, target, old);
-            }
-            rename(fs, tmp, target);
-            if (old != null) {
-                fs.delete(old, true);
-            }
+            moveIntoPlace(fs, tmp, target);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot save model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Renames the complete directory {@code tmp} to {@code target}, its sibling; a directory already at
+     * {@code target} is first renamed aside and deleted only after, so {@code target} always names a complete one.
+     */
+    public static void moveIntoPlace(FileSystem fs, Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (fs.exists(target)) {
+            old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+            rename(fs, target, old);
+        }
+        rename(fs, tmp, target);
+        if (old != null) {
+            fs.delete(old, true);
         }
     }
 

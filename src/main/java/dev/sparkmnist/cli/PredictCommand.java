@@ -1,0 +1,97 @@
+package dev.sparkmnist.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.sparkmnist.ml.BatchPredictions;
+import dev.sparkmnist.ml.IdxFrames;
+import dev.sparkmnist.ml.ImageFolderFrames;
+import dev.sparkmnist.ml.MnistMlpClassificationModel;
+import dev.sparkmnist.pipeline.SparkContexts;
+import dev.sparkmnist.train.InvalidConfigException;
+
+/**
+ * {@code predict}: scores an IDX images file or a folder of PNG/JPEG digits with a saved model, through the Spark
+ * ML model ({@link MnistMlpClassificationModel}), and writes one row per image; with labels it prints the accuracy.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Score images with a saved model: one row per image (index, prediction, the 10 probabilities; "
+                + "label when known), written atomically; prints the accuracy when labels are known.")
+public final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR",
+            description = "Saved model directory (from train, retrain or the Spark ML API).")
+    String model;
+
+    @Option(names = "--images", required = true, paramLabel = "PATH",
+            description = "An IDX images file (plain or .gz), or a folder of .png/.jpg digits: directly in it "
+                    + "(unlabelled) or in sub-folders 0..9 (labelled by them).")
+    String images;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file for an IDX --images file.")
+    String labels;
+
+    @Option(names = "--out", required = true, paramLabel = "PATH",
+            description = "Output directory (any Hadoop path), replaced atomically.")
+    String out;
+
+    @Option(names = "--format", paramLabel = "csv|parquet|json",
+            description = "Output format (default: csv for local paths, parquet for other Hadoop file systems).")
+    BatchPredictions.Format format;
+
+    @Option(names = "--partitions", description = "Partitions (tasks) to read and score in (default: Spark's "
+            + "default parallelism).")
+    Integer partitions;
+
+    @Override
+    public Integer call() {
+        if (partitions != null && partitions < 1) {
+            throw new InvalidConfigException("--partitions must be at least 1, got " + partitions);
+        }
+        images = HadoopPaths.qualify(images); // executors have another working directory
+        labels = HadoopPaths.qualify(labels);
+        out = HadoopPaths.qualify(out);
+        MnistMlpClassificationModel scorer = MnistMlpClassificationModel.load(HadoopPaths.qualify(model));
+        try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist predict")) {
+            JavaSparkContext sc = spark.context();
+            SparkSession session = SparkSession.builder().getOrCreate(); // on the context just opened
+            Configuration conf = sc.hadoopConfiguration();
+            int p = partitions != null ? partitions : sc.defaultParallelism();
+            Dataset<Row> frame;
+            if (ImageFolderFrames.isFolder(images, conf)) {
+                if (labels != null) {
+                    throw new InvalidConfigException("--labels is for an IDX --images file; an image folder is "
+                            + "labelled by its sub-folders 0..9");
+                }
+                frame = ImageFolderFrames.read(session, images, p);
+            } else {
+                frame = IdxFrames.read(session, images, labels, p);
+                int pixels = frame.first().<org.apache.spark.ml.linalg.Vector>getAs(IdxFrames.FEATURES).size();
+                if (pixels != scorer.numFeatures()) {
+                    throw new InvalidConfigException(images + ": images have " + pixels
+                            + " pixels but the model expects " + scorer.numFeatures());
+                }
+            }
+            BatchPredictions.Format f = format != null ? format : BatchPredictions.Format.defaultFor(out, conf);
+            // A bad image or record fails inside a Spark task; ErrorReporter finds its message in the causes.
+            BatchPredictions.Summary summary = BatchPredictions.write(scorer, frame, out, f, conf);
+            System.out.println("model:       " + model + " (" + scorer.savedModel().network().sizes() + ")");
+            System.out.println("images:      " + images + " (" + summary.rows() + ")");
+            System.out.println("predictions: " + out + " (" + f.name().toLowerCase(Locale.ROOT) + ")");
+            if (summary.labelled()) {
+                System.out.printf(Locale.ROOT, "accuracy:    %s = %.2f%% (%d of %d)%n", summary.accuracy(),
+                        100 * summary.accuracy(), summary.correct(), summary.rows());
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

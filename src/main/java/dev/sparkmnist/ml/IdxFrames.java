@@ -1,0 +1,81 @@
+package dev.sparkmnist.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import dev.sparkmnist.data.IdxRddLoader;
+import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.idx.IdxFormatException;
+import dev.sparkmnist.idx.IdxHeader;
+import dev.sparkmnist.idx.IdxKind;
+import dev.sparkmnist.idx.IdxReader;
+
+/**
+ * An IDX images file, with or without its labels file, as a DataFrame: {@code index} (the record's position in the
+ * file, from 0), {@code label} (a double 0..9, only with labels) and {@code features} (a dense vector of the
+ * rows x cols pixel values 0..255). The files are checked exactly as the training job checks them (header, length,
+ * gzip, count agreement, labels 0..9; one error naming the file) and read as {@code IdxRddLoader} reads them:
+ * each partition reads its own range of records. Any Hadoop path.
+ */
+public final class IdxFrames {
+    public static final String INDEX = "index";
+    public static final String LABEL = "label";
+    public static final String FEATURES = "features";
+
+    private IdxFrames() {
+    }
+
+    /** The DataFrame of {@code images} (and {@code labels}, which may be null) in at most {@code partitions}. */
+    public static Dataset<Row> read(SparkSession spark, String images, String labels, int partitions) {
+        IdxHeader header = IdxReader.readHeader(images, IdxKind.IMAGES);
+        if (header.count() > Integer.MAX_VALUE - 16) {
+            throw new IdxFormatException(images + ": " + header.count() + " records are more than one file may hold");
+        }
+        boolean labelled = labels != null;
+        byte[] labelBytes = labelled ? IdxRddLoader.readLabels(labels, header) : new byte[(int) header.count()];
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> rows = IdxRddLoader.blocks(sc, header, labelBytes, partitions)
+                .flatMap(block -> toRows(block, labelled).iterator());
+        return spark.createDataFrame(rows, schema(labelled));
+    }
+
+    /** {@code index, [label,] features}. */
+    static StructType schema(boolean labelled) {
+        List<StructField> fields = new ArrayList<>();
+        fields.add(DataTypes.createStructField(INDEX, DataTypes.LongType, false));
+        if (labelled) {
+            fields.add(DataTypes.createStructField(LABEL, DataTypes.DoubleType, false));
+        }
+        fields.add(DataTypes.createStructField(FEATURES, SQLDataTypes.VectorType(), false));
+        return DataTypes.createStructType(fields);
+    }
+
+    private static List<Row> toRows(ImageBlock block, boolean labelled) {
+        List<Row> rows = new ArrayList<>(block.count());
+        int d = block.pixelsPerImage();
+        byte[] pixels = block.pixels();
+        for (int j = 0; j < block.count(); j++) {
+            double[] values = new double[d];
+            for (int k = 0; k < d; k++) {
+                values[k] = pixels[j * d + k] & 0xff;
+            }
+            DenseVector features = new DenseVector(values);
+            long index = block.firstRecord() + j;
+            rows.add(labelled ? RowFactory.create(index, (double) block.label(j), features)
+                    : RowFactory.create(index, features));
+        }
+        return rows;
+    }
+}

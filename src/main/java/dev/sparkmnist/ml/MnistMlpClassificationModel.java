@@ -1,0 +1,169 @@
+package dev.sparkmnist.ml;
+
+import java.util.Locale;
+
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.types.StructType;
+
+import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.model.SavedModel;
+import dev.sparkmnist.nn.ForwardPass;
+import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.nn.Workspace;
+
+/**
+ * A trained network as a spark.ml model: {@code transform} adds {@code rawPrediction}, {@code probability} (the
+ * ten softmax outputs) and {@code prediction} (the most probable digit) to a DataFrame with a features column.
+ * Trained by {@link MnistMlpClassifier} or by {@code ./submit.sh train}: both write, and this class reads, the same
+ * model directory ({@code model.json} and the {@code .npy} weights, see {@code ModelStore}), on any Hadoop path,
+ * through {@link #write()} and {@link #load(String)}.
+ *
+ * <p>Each row goes through the project's own forward pass ({@link ForwardPass}), with the input scaling stored in
+ * the model, so its probabilities are those {@code ./submit.sh evaluate} computes. Since that pass ends in the
+ * softmax, {@code rawPrediction} holds the same ten probabilities as {@code probability} (spark.ml only asks that
+ * its largest entry be the prediction); spark.ml's own multilayer perceptron puts the logits there instead.
+ */
+public final class MnistMlpClassificationModel
+        extends ProbabilisticClassificationModel<Vector, MnistMlpClassificationModel> implements MLWritable {
+    private static final long serialVersionUID = 1L;
+    private static final ThreadLocal<Workspace> SCRATCH = new ThreadLocal<>();
+
+    private final String uid;
+    private final Network network;
+    private final InputScaling scaling;
+    /** What {@code model.json} says; only on the driver, for saving. */
+    private final transient ModelMetadata metadata;
+    private final Param<String> featureRange;
+
+    /** A model for {@code saved}, e.g. {@code new MnistMlpClassificationModel(uid, ModelStore.load(dir))}. */
+    public MnistMlpClassificationModel(String uid, SavedModel saved) {
+        this(ConstructionUid.stash(uid), saved, true);
+    }
+
+    private MnistMlpClassificationModel(String uid, SavedModel saved, boolean stashed) {
+        super();
+        this.uid = uid;
+        ConstructionUid.clear();
+        this.network = saved.network();
+        this.metadata = saved.metadata();
+        this.scaling = scalingOf(saved.metadata());
+        featureRange = new Param<>(this, "featureRange", "how featuresCol's values are given: pixels (0..255) "
+                + "or unit (0..1)", ParamValidators.inArray(FeatureRange.NAMES));
+        setDefault(featureRange, "pixels");
+    }
+
+    /**
+     * The input scaling a saved model was trained with: the one place the Spark ML API reads it, so a change in how
+     * {@code model.json} stores it changes only this.
+     */
+    static InputScaling scalingOf(ModelMetadata metadata) {
+        return InputScaling.valueOf(metadata.inputScaling().toUpperCase(Locale.ROOT));
+    }
+
+    /** Loads a model directory written by {@link #write()} or by {@code ./submit.sh train}. */
+    public static MnistMlpClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    public static MLReader<MnistMlpClassificationModel> read() {
+        return new ModelDirectoryReader();
+    }
+
+    /** Writes the model directory (model.json, weights, and the spark.ml params under {@code metadata/}). */
+    @Override
+    public MLWriter write() {
+        return new ModelDirectoryWriter(this);
+    }
+
+    @Override
+    public String uid() {
+        return uid != null ? uid : ConstructionUid.pending();
+    }
+
+    /** The network and its {@code model.json} description (on the driver). */
+    public SavedModel savedModel() {
+        return new SavedModel(network, metadata);
+    }
+
+    @Override
+    public int numClasses() {
+        return network.sizes().outputs();
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.sizes().inputs();
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        FrameColumns.requireVector(schema, "featuresCol", getFeaturesCol());
+        return super.transformSchema(schema);
+    }
+
+    /** The ten class probabilities of one image (see the class comment for why these are also the raw scores). */
+    @Override
+    public Vector predictRaw(Vector features) {
+        int inputs = network.sizes().inputs();
+        String column = "featuresCol '" + getFeaturesCol() + "'";
+        if (features.size() != inputs) {
+            throw new BadInputException(String.format("%s: a vector of %d values; the model takes %d", column,
+                    features.size(), inputs));
+        }
+        Workspace ws = Workspace.fitting(SCRATCH.get(), network.sizes(), 1);
+        SCRATCH.set(ws);
+        FeatureRange range = FeatureRange.of(getOrDefault(featureRange));
+        double factor = scaling.factor();
+        double offset = scaling.offset();
+        double[] values = features.toArray();
+        for (int k = 0; k < inputs; k++) {
+            if (!Double.isFinite(values[k])) {
+                throw new BadInputException(String.format("%s: value %s at element %d", column, values[k], k));
+            }
+            ws.x[k] = range.pixel(values[k]) * factor + offset;
+        }
+        ForwardPass.run(network, ws, 1, false);
+        double[] p = java.util.Arrays.copyOf(ws.probabilities(), network.sizes().outputs());
+        return new DenseVector(p);
+    }
+
+    /** The raw scores are already probabilities. */
+    @Override
+    public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        return rawPrediction;
+    }
+
+    @Override
+    public MnistMlpClassificationModel copy(ParamMap extra) {
+        MnistMlpClassificationModel copy = new MnistMlpClassificationModel(uid, savedModel());
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    /**
+     * spark.ml's own, unchanged. Declared only because javac sees this Scala method inherited twice with different
+     * generic return types (Scala's covariant {@code Tuple3} has no Java equivalent) and needs one override.
+     */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    public Param<String> featureRange() {
+        return featureRange;
+    }
+
+    public MnistMlpClassificationModel setFeatureRange(String value) {
+        set(featureRange, value);
+        return this;
+    }
+}
