@@ -53,6 +53,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "on the first 2,000 test records, for the report's accuracy curve (default: off).")
     Long evalEvery;
 
+    @Option(names = "--class-names", split = ",", paramLabel = "NAME,...",
+            description = "A name for each class 0, 1, ..., in order, stored in the model and shown in its report "
+                    + "(default: classes.txt in --data-dir, one name a line, else the --init-from model's names, "
+                    + "else the class numbers).")
+    List<String> classNames;
+
     @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
     boolean offline;
 
@@ -69,11 +75,11 @@ public final class TrainCommand implements Callable<Integer> {
             int partitions = common.trainingPartitions(sc);
             TrainingConfig config = training.config(common.dataDir, partitions, continued);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
-                    initFrom, new KeyedRandomSampler(), evalEvery()), List.of(), checkpointing);
+                    initFrom, new KeyedRandomSampler(), evalEvery(), classNames), List.of(), checkpointing);
             System.out.println();
             System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),
                     result.network().sizes(), config.phases().size(), result.trainingSeconds());
-            System.out.print(result.metrics().toText());
+            System.out.print(result.metrics().toText(result.classNames()));
             System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
         }
         return ExitCodes.OK;

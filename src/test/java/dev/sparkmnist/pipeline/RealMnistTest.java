@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.testing.SharedSpark;
@@ -26,7 +27,7 @@ class RealMnistTest {
         }
         Assumptions.assumeTrue(dir != null && !dir.isBlank(), "MNIST_DIR is not set");
         Presets.Preset p = Presets.DEFAULT;
-        TrainingConfig config = new TrainingConfig(p.hidden(), 42, p.scaling(), 2, 1000, p.phases());
+        TrainingConfig config = new TrainingConfig(p.hidden(), 42, InputScaling.of(p.scaling()), 2, 1000, p.phases());
         TrainingJob.Result result = TrainingJob.run(SharedSpark.get(), new TrainingJob.Spec(dir,
                 out.resolve("model").toString(), config, null, new KeyedRandomSampler()), List.of());
         double acc = result.metrics().test().accuracy();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.cli.Main;
 import dev.sparkmnist.eval.ConfusionMatrix;
@@ -61,7 +62,8 @@ class TrainReportTest {
         ConfusionMatrix fromJson = new ConfusionMatrix(10, counts);
         byte[] onDisk = Files.readAllBytes(model.resolve(RunReport.CONFUSION_PNG));
         // Rendering is deterministic: the picture in the model directory is the one drawn from metrics.json's matrix.
-        assertArrayEquals(ConfusionChart.png(fromJson, "Test set confusion matrix"), onDisk,
+        assertArrayEquals(ConfusionChart.png(fromJson, "Test set confusion matrix",
+                ClassNames.of(null, 10, false)), onDisk,
                 "confusion.png was not drawn from the matrix in metrics.json");
         BufferedImage confusion = ImageIO.read(model.resolve(RunReport.CONFUSION_PNG).toFile());
         assertEquals(ConfusionChart.WIDTH, confusion.getWidth());
