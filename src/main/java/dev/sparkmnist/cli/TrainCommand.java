@@ -28,7 +28,7 @@ import dev.sparkmnist.train.TrainingConfig;
                         + "replaces the preset's phases altogether.",
                 "Presets:",
                 "  default   784-512-10, standardised pixels, batch 256, 1,700 iterations of momentum SGD with 32"
-                        + " local steps per job; >= 98% test accuracy.",
+                        + " local steps per job; >= 98%% test accuracy.",
                 "  notebook  the original notebook: 784-25-10, raw pixels, batch 200, 20,000 iterations at lr 0.001"
                         + " / lambda 0.05, then 20,000 at lr 0.0001 / lambda 0.02."})
 public final class TrainCommand implements Callable<Integer> {

@@ -15,7 +15,7 @@ public final class DataFolder {
     private DataFolder() {
     }
 
-    /** What a folder holds of the four file names. */
+    /** What a folder holds of the four files: paths there, names missing, names of files that are not MNIST's. */
     public record Contents(List<String> present, List<String> missing, List<String> foreign) {
         /** True when some file there is not MNIST's. */
         public boolean holdsOtherData() {
@@ -39,7 +39,7 @@ public final class DataFolder {
             try {
                 Verifier.verify(there, f);
             } catch (VerificationException e) {
-                foreign.add(there);
+                foreign.add(new org.apache.hadoop.fs.Path(there).getName());
             }
         }
         return new Contents(present, missing, foreign);
