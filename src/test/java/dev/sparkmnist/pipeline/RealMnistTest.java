@@ -20,7 +20,7 @@ import dev.sparkmnist.testing.SharedSpark;
  */
 class RealMnistTest {
     @Test
-    void defaultPresetReaches98Percent(@TempDir Path out) {
+    void defaultPresetReaches98Percent(@TempDir Path out) throws java.io.IOException {
         String dir = System.getenv("MNIST_DIR");
         if (dir == null || dir.isBlank()) {
             System.out.println("RealMnistTest skipped: MNIST_DIR is not set (point it at the real MNIST files)");
@@ -34,5 +34,10 @@ class RealMnistTest {
         System.out.printf("RealMnistTest: default preset test accuracy %.4f after %.1f s of training%n", acc,
                 result.trainingSeconds());
         assertTrue(acc >= 0.98, "test accuracy " + acc);
+        String html = java.nio.file.Files.readString(out.resolve("model").resolve("report.html"));
+        assertTrue(html.contains("MNIST (verified)") && html.contains("test digits right"),
+                "MNIST is recognised by its sums and its classes are digits");
+        assertTrue(result.metadata().inputTransform().pixelMean() > 33 && result.metadata().inputTransform()
+                .pixelMean() < 34, "MNIST's learnt pixel mean is about 33.3");
     }
 }

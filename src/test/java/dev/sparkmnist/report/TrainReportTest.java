@@ -83,7 +83,11 @@ class TrainReportTest {
 
         String html = Files.readString(model.resolve(RunReport.REPORT_HTML), StandardCharsets.UTF_8);
         List<String> refs = RunReportTest.references(html);
-        assertEquals(3, refs.size(), "loss, confusion and mistakes pictures");
+        assertEquals(List.of(RunReport.SAMPLES_PNG, RunReport.LOSS_PNG, RunReport.CONFUSION_PNG,
+                RunReport.MISTAKES_PNG), refs, "training images, loss, confusion and mistakes pictures");
+        BufferedImage samples = ImageIO.read(model.resolve(RunReport.SAMPLES_PNG).toFile());
+        DigitGrid sampleGrid = DigitGrid.forCount(RunReport.SAMPLES_SHOWN, 28, 28, MistakeGallery.SCALE);
+        assertEquals(sampleGrid.width(RunReport.SAMPLES_SHOWN), samples.getWidth());
         for (String ref : refs) {
             assertTrue(Files.isRegularFile(model.resolve(ref)), "report.html references missing " + ref);
         }
