@@ -47,9 +47,9 @@ public record ClassNames(List<String> names, String noun) {
         return k >= 0 && k < names.size() ? names.get(k) : Integer.toString(k);
     }
 
-    /** The plural of the noun: "digits" or "classes". */
-    public String plural() {
-        return noun.equals("class") ? "classes" : noun + "s";
+    /** What the samples are called when counted: "digits" for MNIST, "images" otherwise. */
+    public String samples() {
+        return noun.equals("digit") ? "digits" : "images";
     }
 
     /**

@@ -48,7 +48,7 @@ final class ReportHtml {
         if (test != null) {
             h.append("<p>Test accuracy <span class=\"big\" id=\"test-accuracy\">").append(percent(test.accuracy()))
                     .append("</span> (").append(test.correct()).append(" of ").append(test.total())
-                    .append(" test ").append(names.plural()).append(" right)</p>\n");
+                    .append(" test ").append(names.samples()).append(" right)</p>\n");
         }
         h.append("<h2>Metrics</h2>\n<table>\n<tr><th class=\"k\">set</th><th>accuracy</th><th>right</th>"
                 + "<th>samples</th></tr>\n");
@@ -82,8 +82,8 @@ final class ReportHtml {
                 "Rows: the true " + names.noun() + "; columns: what the model predicted. Colour is the share of "
                         + "the true " + names.noun() + "'s samples (scale on the right), so off-diagonal cells show "
                         + "the model's typical confusions.");
-        picture(h, pictures, RunReport.MISTAKES_PNG, "Misclassified test " + names.plural(),
-                "The first " + r.mistakes().size() + " test " + names.plural() + " the model got wrong, in file "
+        picture(h, pictures, RunReport.MISTAKES_PNG, "Misclassified test " + names.samples(),
+                "The first " + r.mistakes().size() + " test " + names.samples() + " the model got wrong, in file "
                         + "order, captioned true \u2192 predicted (the model's probability for its prediction).");
         if (test != null && r.mistakes().isEmpty()) {
             h.append("<p>The model classified every test ").append(names.noun()).append(" correctly.</p>\n");

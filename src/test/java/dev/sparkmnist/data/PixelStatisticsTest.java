@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sparkmnist.idx.IdxHeader;
-import dev.sparkmnist.idx.IdxKind;
-import dev.sparkmnist.idx.IdxReader;
+import dev.sparkmnist.testing.DirectPixelStatistics;
 import dev.sparkmnist.testing.SharedSpark;
 import dev.sparkmnist.testing.SyntheticDigits;
 
@@ -28,19 +26,10 @@ class PixelStatisticsTest {
         Path dir = SyntheticDigits.invertImages(
                 SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("inv")), 997, 10, false, 5));
         MnistFiles.Split train = MnistFiles.train(dir.toString());
-        IdxHeader h = IdxReader.readHeader(train.images(), IdxKind.IMAGES);
-        byte[] all = IdxReader.readRecords(h, 0, (int) h.count());
-        double sum = 0;
-        for (byte b : all) {
-            sum += b & 0xff;
-        }
-        double mean = sum / all.length;
-        double squares = 0;
-        for (byte b : all) {
-            double d = (b & 0xff) - mean;
-            squares += d * d;
-        }
-        double std = Math.sqrt(squares / all.length);
+        DirectPixelStatistics direct = DirectPixelStatistics.ofTrainingSet(dir);
+        byte[] all = direct.pixels();
+        double mean = direct.mean();
+        double std = direct.std();
         System.out.printf("generated inverted set: pixel mean %.4f, std %.4f%n", mean, std);
 
         PixelStatistics reference = null;

@@ -20,14 +20,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
-import dev.sparkmnist.idx.IdxHeader;
-import dev.sparkmnist.idx.IdxKind;
-import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.testing.CliRun;
+import dev.sparkmnist.testing.DirectPixelStatistics;
 import dev.sparkmnist.testing.SyntheticDigits;
 
 /**
@@ -74,11 +72,11 @@ class OtherIdxDataTest {
         assertEquals(ExitCodes.OK, train.exitCode(), train.stderr());
 
         ModelMetadata meta = ModelStore.load(model.toString()).metadata();
-        double[] direct = meanAndStd(data);
+        DirectPixelStatistics direct = DirectPixelStatistics.ofTrainingSet(data);
         assertEquals("standard", meta.inputScaling());
-        assertEquals(direct[0], meta.inputTransform().pixelMean(), 1e-9);
-        assertEquals(direct[1], meta.inputTransform().pixelStd(), 1e-9);
-        assertEquals(1 / direct[1], meta.scaling().factor(), 1e-12);
+        assertEquals(direct.mean(), meta.inputTransform().pixelMean(), 1e-9);
+        assertEquals(direct.std(), meta.inputTransform().pixelStd(), 1e-9);
+        assertEquals(1 / direct.std(), meta.scaling().factor(), 1e-12);
         assertEquals(NAMES, meta.classNames());
 
         String html = Files.readString(model.resolve(RunReport.REPORT_HTML));
@@ -120,22 +118,6 @@ class OtherIdxDataTest {
         CliRun badScaling = CliRun.of(concat(new String[] {"train", "--scaling", "zscore"}, small));
         assertEquals(ExitCodes.BAD_INPUT, badScaling.exitCode());
         assertTrue(badScaling.stderr().contains("raw, unit or standard"), badScaling.stderr());
-    }
-
-    /** The population mean and standard deviation of the training pixels, computed directly in two passes. */
-    private static double[] meanAndStd(Path data) {
-        IdxHeader h = IdxReader.readHeader(MnistFiles.train(data.toString()).images(), IdxKind.IMAGES);
-        byte[] all = IdxReader.readRecords(h, 0, (int) h.count());
-        double sum = 0;
-        for (byte b : all) {
-            sum += b & 0xff;
-        }
-        double mean = sum / all.length;
-        double squares = 0;
-        for (byte b : all) {
-            squares += ((b & 0xff) - mean) * ((b & 0xff) - mean);
-        }
-        return new double[] {mean, Math.sqrt(squares / all.length)};
     }
 
     /** Every file under {@code dir} (hidden ones too) with a hash of its bytes. */
