@@ -40,7 +40,8 @@ public final class TrainCommand implements Callable<Integer> {
     String out;
 
     @Option(names = "--init-from", paramLabel = "MODEL_DIR",
-            description = "Continue training this saved model (its width and scaling) instead of a fresh one.")
+            description = "Continue training this saved model (its width, its scaling with the stored values and its "
+                    + "class names) instead of a fresh one.")
     String initFrom;
 
     @Mixin
