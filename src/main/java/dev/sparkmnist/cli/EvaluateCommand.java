@@ -78,7 +78,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     new RunReport.DataSource(images != null ? split.images() : common.dataDir, mnist), null);
             System.out.println("model: " + model + " (" + saved.network().sizes() + ", input scaling "
                     + scaling.describe() + ")");
-            System.out.println("data:  " + split.images() + " (" + MnistIdentity.describe(mnist) + ")");
+            System.out.println("data:  " + split.images() + ": " + MnistIdentity.describe(mnist));
             System.out.print(metrics.toText(report.classNames()));
             if (metricsOut != null) {
                 java.nio.file.Files.write(java.nio.file.Path.of(metricsOut),
