@@ -247,7 +247,7 @@ public final class BenchMain {
             Map<String, Object> m = MlpcBench.run(spark, trainDf, testDf, h, iters, chunk, 42);
             trainDf.unpersist();
             testDf.unpersist();
-            m.put("inputScaling", scaling.name().toLowerCase(Locale.ROOT));
+            m.put("inputScaling", scaling.describe());
             results.add(m);
             json.put("mlpc", results);
             save(out);
