@@ -46,6 +46,8 @@ public final class BenchMain {
     private final Map<String, String> opts = new HashMap<>();
     private final Map<String, Object> json = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
+    /** The training set's own standardisation, learnt once after loading. */
+    private InputScaling learntStandard;
 
     public static void main(String[] args) throws IOException {
         new BenchMain(args).run();
@@ -83,7 +85,7 @@ public final class BenchMain {
 
         LoadedSet train = IdxRddLoader.load(sc, MnistFiles.train(dataDir), partitions);
         LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
-        train.blocks().count();
+        learntStandard = dev.sparkmnist.data.PixelStatistics.of(train.blocks()).standardisation();
         test.blocks().count();
         double bpp = ScaleBench.bytesPerPixel(sc, train);
         json.put("cacheBytesPerPixel", bpp);
@@ -124,6 +126,12 @@ public final class BenchMain {
         spark.stop();
     }
 
+    /** The preset's scaling kind with the training set's own statistics, as a training run learns them. */
+    private InputScaling scaling(InputScaling.Kind kind) {
+        InputScaling s = InputScaling.of(kind);
+        return s.needsStatistics() ? learntStandard : s;
+    }
+
     /** Writes what is measured so far (write, then rename), so an interrupted run still leaves its figures. */
     private void save(Path out) throws IOException {
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
@@ -145,7 +153,7 @@ public final class BenchMain {
                 LearningRateSchedule.valueOf(opt("schedule", b.schedule().name()).toUpperCase(Locale.ROOT)));
         List<PhaseConfig> phases = new ArrayList<>(List.of(phase));
         return new TrainingConfig(Integer.parseInt(opt("hidden", "" + p.hidden())),
-                Long.parseLong(opt("seed", "42")), p.scaling(), partitions, 1_000_000, phases);
+                Long.parseLong(opt("seed", "42")), scaling(p.scaling()), partitions, 1_000_000, phases);
     }
 
     private void kernel(LayerSizes sizes, int share) {
@@ -201,7 +209,7 @@ public final class BenchMain {
         Presets.Preset p = Presets.NOTEBOOK;
         long iters = Long.parseLong(opt("notebook-iterations", "1000"));
         PhaseConfig first = p.phases().get(0);
-        TrainingConfig cfg = new TrainingConfig(p.hidden(), 42, p.scaling(), partitions, 1_000_000,
+        TrainingConfig cfg = new TrainingConfig(p.hidden(), 42, scaling(p.scaling()), partitions, 1_000_000,
                 List.of(PhaseConfig.plain(iters, first.batchSize(), first.learningRate(), first.lambda())));
         Map<String, Object> m = OursBench.run(sc, train, test, cfg, iters);
         long total = p.phases().stream().mapToLong(PhaseConfig::iterations).sum();
@@ -218,7 +226,7 @@ public final class BenchMain {
      * 784-H-10 (our width) on our inputs. The ratio is taken against the fastest of them, the harder comparison.
      */
     private void mlpc(SparkSession spark, LoadedSet train, LoadedSet test, int hidden, Path out) throws IOException {
-        InputScaling ourScaling = Presets.DEFAULT.scaling();
+        InputScaling ourScaling = scaling(Presets.DEFAULT.scaling());
         int iters = Integer.parseInt(opt("mlpc-iterations", "100"));
         int chunk = Integer.parseInt(opt("mlpc-chunk", "25"));
         List<Map<String, Object>> results = new ArrayList<>();
@@ -239,7 +247,7 @@ public final class BenchMain {
             Map<String, Object> m = MlpcBench.run(spark, trainDf, testDf, h, iters, chunk, 42);
             trainDf.unpersist();
             testDf.unpersist();
-            m.put("inputScaling", scaling.name().toLowerCase(Locale.ROOT));
+            m.put("inputScaling", scaling.describe());
             results.add(m);
             json.put("mlpc", results);
             save(out);

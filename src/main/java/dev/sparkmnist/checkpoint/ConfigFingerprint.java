@@ -18,7 +18,7 @@ import dev.sparkmnist.train.TrainingConfig;
 
 /**
  * Identifies everything that decides a run's weights: the hyperparameters of every phase, width, seed, input
- * scaling, partitioning, the batch sampler, the SHA-256 of the data files and the starting weights (which cover
+ * scaling with its values (a standard scaling's learnt factor and offset), partitioning, the batch sampler, the SHA-256 of the data files and the starting weights (which cover
  * {@code --init-from}). A checkpoint is resumed only by a run with the same fingerprint, so a resumed run ends
  * exactly where an uninterrupted one would. Settings that do not change the result (log interval, output path)
  * are left out on purpose.
@@ -36,7 +36,12 @@ public final class ConfigFingerprint {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hidden", config.hidden());
         m.put("seed", config.seed());
-        m.put("scaling", config.scaling().name());
+        // The values, not just the kind: a standard scaling learnt from other data must not resume this run.
+        Map<String, Object> scaling = new LinkedHashMap<>();
+        scaling.put("kind", config.scaling().kind().word());
+        scaling.put("factor", config.scaling().factor());
+        scaling.put("offset", config.scaling().offset());
+        m.put("scaling", scaling);
         m.put("partitions", config.partitions());
         m.put("phases", config.phases());
         m.put("sampler", sampler.getClass().getName());

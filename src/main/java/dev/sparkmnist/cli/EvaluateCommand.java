@@ -1,6 +1,5 @@
 package dev.sparkmnist.cli;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,6 +14,8 @@ import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
+import dev.sparkmnist.fetch.DataFolder;
+import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
@@ -51,11 +52,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new dev.sparkmnist.train.InvalidConfigException("--images and --labels go together");
         }
         SavedModel saved = ModelStore.load(model);
+        if (images == null) {
+            DataFolder.requireFiles(common.dataDir, MnistFiles.TEST_IMAGES, MnistFiles.TEST_LABELS);
+        }
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
         images = HadoopPaths.qualify(images);
         labels = HadoopPaths.qualify(labels);
         MnistFiles.Split split = images != null ? new MnistFiles.Split(images, labels) : MnistFiles.test(common.dataDir);
-        InputScaling scaling = InputScaling.valueOf(saved.metadata().inputScaling().toUpperCase(Locale.ROOT));
+        InputScaling scaling = saved.metadata().scaling();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {
             JavaSparkContext sc = spark.context();
             int partitions = common.partitions(sc);
@@ -68,17 +72,20 @@ public final class EvaluateCommand implements Callable<Integer> {
                     RunReport.MISTAKES_SHOWN);
             ConfusionMatrix cm = evaluation.confusion();
             Metrics metrics = new Metrics(null, cm);
-            System.out.println("model: " + model + " (" + saved.network().sizes() + ")");
-            System.out.println("data:  " + split.images());
-            System.out.print(metrics.toText());
+            boolean mnist = MnistIdentity.isMnistFile(split.images()) && MnistIdentity.isMnistFile(split.labels());
+            RunReport report = new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(),
+                    metrics, savedCurves(model), evaluation.mistakes(), set.images().rows(), set.images().cols(),
+                    new RunReport.DataSource(images != null ? split.images() : common.dataDir, mnist), null);
+            System.out.println("model: " + model + " (" + saved.network().sizes() + ", input scaling "
+                    + scaling.describe() + ")");
+            System.out.println("data:  " + split.images() + ": " + MnistIdentity.describe(mnist));
+            System.out.print(metrics.toText(report.classNames()));
             if (metricsOut != null) {
                 java.nio.file.Files.write(java.nio.file.Path.of(metricsOut),
                         Json.MAPPER.writeValueAsBytes(metrics.toJson()));
             }
             if (reportDir != null) {
-                new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(), metrics,
-                        savedCurves(model), evaluation.mistakes(), set.images().rows(), set.images().cols())
-                        .write(reportDir);
+                report.write(reportDir);
                 System.out.println("report: " + reportDir + "/" + RunReport.REPORT_HTML);
             }
         }

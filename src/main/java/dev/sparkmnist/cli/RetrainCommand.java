@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fetch.DataFolder;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.registry.ModelRegistry;
 import dev.sparkmnist.registry.QualityGate;
@@ -64,6 +66,7 @@ public final class RetrainCommand implements Callable<Integer> {
         if (keep != null && keep < 1) {
             throw new dev.sparkmnist.train.InvalidConfigException("--keep must be at least 1, got " + keep);
         }
+        DataFolder.requireFiles(common.dataDir, MnistFiles.ALL);
         ModelRegistry registry = ModelRegistry.open(registryOptions.registry);
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist retrain")) {
             int partitions = common.trainingPartitions(spark.context());

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fetch.DataFolder;
 import dev.sparkmnist.report.DigitSample;
 import dev.sparkmnist.train.InvalidConfigException;
 
@@ -44,6 +45,11 @@ public final class ShowCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (count < 1 || count > 10_000) {
             throw new InvalidConfigException("--count must be 1..10000, got " + count);
+        }
+        switch (split) {
+            case "train" -> DataFolder.requireFiles(dataDir, MnistFiles.TRAIN_IMAGES, MnistFiles.TRAIN_LABELS);
+            case "test" -> DataFolder.requireFiles(dataDir, MnistFiles.TEST_IMAGES, MnistFiles.TEST_LABELS);
+            default -> throw new InvalidConfigException("--split must be train or test, got '" + split + "'");
         }
         MnistFiles.Split files = switch (split) {
             case "train" -> MnistFiles.train(dataDir);

@@ -28,7 +28,7 @@ import dev.sparkmnist.train.TrainingConfig;
                         + "replaces the preset's phases altogether.",
                 "Presets:",
                 "  default   784-512-10, standardised pixels, batch 256, 1,700 iterations of momentum SGD with 32"
-                        + " local steps per job; >= 98% test accuracy.",
+                        + " local steps per job; >= 98%% test accuracy.",
                 "  notebook  the original notebook: 784-25-10, raw pixels, batch 200, 20,000 iterations at lr 0.001"
                         + " / lambda 0.05, then 20,000 at lr 0.0001 / lambda 0.02."})
 public final class TrainCommand implements Callable<Integer> {
@@ -40,7 +40,8 @@ public final class TrainCommand implements Callable<Integer> {
     String out;
 
     @Option(names = "--init-from", paramLabel = "MODEL_DIR",
-            description = "Continue training this saved model (its width and scaling) instead of a fresh one.")
+            description = "Continue training this saved model (its width, its scaling with the stored values and its "
+                    + "class names) instead of a fresh one.")
     String initFrom;
 
     @Mixin
@@ -52,6 +53,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", paramLabel = "K", description = "Measure test accuracy every K iterations "
             + "on the first 2,000 test records, for the report's accuracy curve (default: off).")
     Long evalEvery;
+
+    @Option(names = "--class-names", split = ",", paramLabel = "NAME,...",
+            description = "A name for each class 0, 1, ..., in order, stored in the model and shown in its report "
+                    + "(default: classes.txt in --data-dir, one name a line, else the --init-from model's names, "
+                    + "else the class numbers).")
+    List<String> classNames;
 
     @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
     boolean offline;
@@ -69,11 +76,11 @@ public final class TrainCommand implements Callable<Integer> {
             int partitions = common.trainingPartitions(sc);
             TrainingConfig config = training.config(common.dataDir, partitions, continued);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
-                    initFrom, new KeyedRandomSampler(), evalEvery()), List.of(), checkpointing);
+                    initFrom, new KeyedRandomSampler(), evalEvery(), classNames), List.of(), checkpointing);
             System.out.println();
             System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),
                     result.network().sizes(), config.phases().size(), result.trainingSeconds());
-            System.out.print(result.metrics().toText());
+            System.out.print(result.metrics().toText(result.classNames()));
             System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
         }
         return ExitCodes.OK;

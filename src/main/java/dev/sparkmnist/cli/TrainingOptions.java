@@ -31,9 +31,11 @@ public final class TrainingOptions {
     @Option(names = "--hidden", description = "Hidden units H.")
     Integer hidden;
 
-    @Option(names = "--scaling", description = "Input scaling: raw (0..255, the notebook), unit (0..1) or "
-            + "standard (mean 0, variance 1 over MNIST's training set; the default preset's).")
-    InputScaling scaling;
+    @Option(names = "--scaling", converter = ScalingConverter.class, paramLabel = "raw|unit|standard",
+            description = "Input scaling: raw (0..255, the notebook), unit (0..1) or standard (mean 0, variance 1 "
+                    + "over the training set's pixels, learnt from the data and stored in the model; the default "
+                    + "preset's).")
+    InputScaling.Kind scaling;
 
     @Option(names = "--iterations", description = "Mini-batches per phase.")
     Long iterations;
@@ -95,10 +97,21 @@ public final class TrainingOptions {
         }
         List<PhaseConfig> resolved = resolvePhases(p, trainCount);
         int width = hidden != null ? hidden : continued != null ? continued.layers()[1] : p.hidden();
-        InputScaling scale = scaling != null ? scaling : continued != null
-                ? InputScaling.valueOf(continued.inputScaling().toUpperCase(Locale.ROOT)) : p.scaling();
+        InputScaling scale = resolveScaling(p, continued);
         return new TrainingConfig(width, seed, scale, partitions,
                 logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved);
+    }
+
+    /**
+     * The input scaling: a continued model keeps its stored values (when the option names another kind,
+     * {@code TrainingJob} refuses the run, naming both); otherwise the option's or the preset's kind, a standard
+     * scaling to be learnt from the training data.
+     */
+    private InputScaling resolveScaling(Presets.Preset p, ModelMetadata continued) {
+        if (continued != null && (scaling == null || scaling == continued.scaling().kind())) {
+            return continued.scaling();
+        }
+        return InputScaling.of(scaling != null ? scaling : p.scaling());
     }
 
     /** The phases to run: the preset's, or the {@code --phase} list, with single options overriding each. */

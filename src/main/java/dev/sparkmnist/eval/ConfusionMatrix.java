@@ -3,6 +3,8 @@ package dev.sparkmnist.eval;
 import java.io.Serializable;
 import java.util.Locale;
 
+import dev.sparkmnist.data.ClassNames;
+
 /**
  * Counts of (true class, predicted class) pairs; rows are true classes, columns predictions. Accuracy and
  * per-class accuracy derive from it, and two matrices add, so partitions can count separately.
@@ -78,15 +80,29 @@ public record ConfusionMatrix(int classes, long[] counts) implements Serializabl
         return r;
     }
 
-    /** A fixed-width table: counts, then each class's accuracy. */
-    public String toTable() {
-        StringBuilder sb = new StringBuilder("true\\pred");
+    /**
+     * A fixed-width table: counts, then each class's accuracy. Rows carry the class names (cut to 12 characters);
+     * columns the names when all fit in 6 characters, else the class numbers.
+     */
+    public String toTable(ClassNames names) {
+        boolean shortNames = true;
+        for (int k = 0; k < classes; k++) {
+            shortNames &= names.name(k).length() <= 6;
+        }
+        String[] rowLabels = new String[classes];
+        int rowWidth = 9;
+        for (int k = 0; k < classes; k++) {
+            String name = names.name(k).length() > 12 ? names.name(k).substring(0, 12) : names.name(k);
+            rowLabels[k] = shortNames ? name : k + " " + name;
+            rowWidth = Math.max(rowWidth, rowLabels[k].length());
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%" + rowWidth + "s", "true\\pred"));
         for (int p = 0; p < classes; p++) {
-            sb.append(String.format(Locale.ROOT, "%7d", p));
+            sb.append(String.format(Locale.ROOT, "%7s", shortNames ? names.name(p) : Integer.toString(p)));
         }
         sb.append("   accuracy\n");
         for (int t = 0; t < classes; t++) {
-            sb.append(String.format(Locale.ROOT, "%9d", t));
+            sb.append(String.format(Locale.ROOT, "%" + rowWidth + "s", rowLabels[t]));
             for (int p = 0; p < classes; p++) {
                 sb.append(String.format(Locale.ROOT, "%7d", count(t, p)));
             }

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.sparkmnist.data.ClassNames;
+
 /**
  * The evaluation of one model: confusion matrices on the training and test sets (either may be absent), as the
  * printed table and the {@code metrics.json} written beside the model.
@@ -34,8 +36,8 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
         return m;
     }
 
-    /** The tables a person reads at the end of a run. */
-    public String toText() {
+    /** The tables a person reads at the end of a run, with the classes called as {@code classes} says. */
+    public String toText(ClassNames classes) {
         StringBuilder sb = new StringBuilder();
         if (train != null) {
             sb.append(String.format(Locale.ROOT, "training accuracy: %.2f%% (%d of %d)%n", 100 * train.accuracy(),
@@ -44,7 +46,8 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
         if (test != null) {
             sb.append(String.format(Locale.ROOT, "test accuracy:     %.2f%% (%d of %d)%n", 100 * test.accuracy(),
                     test.correct(), test.total()));
-            sb.append("\ntest confusion matrix (rows: true digit, columns: predicted)\n").append(test.toTable());
+            sb.append("\ntest confusion matrix (rows: true ").append(classes.noun()).append(", columns: predicted)\n")
+                    .append(test.toTable(classes));
         }
         return sb.toString();
     }

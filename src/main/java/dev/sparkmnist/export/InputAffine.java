@@ -21,16 +21,12 @@ public record InputAffine(double factor, double offset) {
         }
     }
 
-    /** The scaling of the model described by {@code meta}; a name this program does not know is a bad model file. */
+    /**
+     * The scaling of the model described by {@code meta}, with the statistics learnt from its training data where it
+     * has them ({@link ModelMetadata#scaling()}, which also refuses a name this program does not know).
+     */
     public static InputAffine of(ModelMetadata meta) {
-        String name = meta.inputScaling();
-        InputScaling scaling;
-        try {
-            scaling = InputScaling.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ModelFormatException("model.json: unknown input scaling '" + name + "' (known: raw, unit, "
-                    + "standard)");
-        }
+        InputScaling scaling = meta.scaling();
         return new InputAffine(scaling.factor(), scaling.offset());
     }
 }

@@ -1,16 +1,12 @@
 package dev.sparkmnist.export;
 
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sparkmnist.export.onnx.OnnxProto.ModelProto;
 import dev.sparkmnist.export.onnx.OnnxProto.OperatorSetIdProto;
 import dev.sparkmnist.export.onnx.OnnxProto.StringStringEntryProto;
 import dev.sparkmnist.export.onnx.OnnxProto.Version;
-import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelFormatException;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
@@ -32,6 +28,7 @@ public final class OnnxExport {
     /** The graph's second output: int64 [N], the most probable class. */
     public static final String LABEL = "label";
     /** The model.json field that names the output classes, when the model has names. */
+    /** The field of {@code model.json} that holds the class names (read by {@code ModelStore}). */
     static final String CLASS_NAMES_FIELD = "classNames";
 
     private OnnxExport() {
@@ -54,7 +51,7 @@ public final class OnnxExport {
      */
     public static Written write(String modelDir, String out, Precision precision) {
         SavedModel saved = ModelStore.load(modelDir);
-        ModelProto model = toOnnx(saved, classNames(modelDir, saved.network().sizes().outputs()), precision);
+        ModelProto model = toOnnx(saved, saved.metadata().classNames(), precision);
         byte[] bytes = model.toByteArray();
         AtomicFile.write(out, bytes);
         return new Written(out, bytes.length, model);
@@ -81,33 +78,5 @@ public final class OnnxExport {
         OnnxMetadata.of(saved.metadata(), saved.network().sizes(), scaling, precision, classNames).forEach(
                 (k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build();
-    }
-
-    /** The class names stored in the model's {@code model.json} (one per class), or null when it has none. */
-    static List<String> classNames(String modelDir, int classes) {
-        byte[] json = ModelStore.readExtra(modelDir, ModelStore.MODEL_JSON).orElse(null);
-        if (json == null) {
-            return null;
-        }
-        JsonNode names;
-        try {
-            names = Json.MAPPER.readTree(json).get(CLASS_NAMES_FIELD);
-        } catch (IOException e) {
-            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": not valid JSON", e);
-        }
-        if (names == null || names.isNull()) {
-            return null;
-        }
-        if (!names.isArray()) {
-            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": " + CLASS_NAMES_FIELD
-                    + " must be a list of names");
-        }
-        List<String> out = new ArrayList<>();
-        names.forEach(n -> out.add(n.asText()));
-        if (out.size() != classes) {
-            throw new ModelFormatException(modelDir + "/" + ModelStore.MODEL_JSON + ": " + CLASS_NAMES_FIELD
-                    + " has " + out.size() + " names for " + classes + " classes");
-        }
-        return out;
     }
 }

@@ -22,8 +22,6 @@ public final class Fetcher {
     public enum Existing {
         /** Verify them; a file that is not MNIST stops the fetch (the user must move it or use REPLACE). */
         VERIFY,
-        /** Take them as they are (train's automatic fetch: the user may train on other IDX data). */
-        TRUST,
         /** Fetch all files again and replace them ({@code --force}). */
         REPLACE
     }
@@ -55,8 +53,6 @@ public final class Fetcher {
             String there = existing == Existing.REPLACE ? null : dest.existing(f.name());
             if (there == null) {
                 missing.add(f);
-            } else if (existing == Existing.TRUST) {
-                report.add(FetchReport.PRESENT, f.name(), true, "there (not checked)");
             } else {
                 try {
                     Verifier.verify(there, f);

@@ -66,7 +66,7 @@ public final class MnistMlpClassificationModel
      * {@code model.json} stores it changes only this.
      */
     static InputScaling scalingOf(ModelMetadata metadata) {
-        return InputScaling.valueOf(metadata.inputScaling().toUpperCase(Locale.ROOT));
+        return metadata.scaling();
     }
 
     /** Loads a model directory written by {@link #write()} or by {@code ./submit.sh train}. */

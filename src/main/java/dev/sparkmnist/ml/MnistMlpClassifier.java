@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.data.PixelStatistics;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.model.ModelMetadata;
@@ -172,7 +173,7 @@ public final class MnistMlpClassifier
         SavedModel parent = isDefined(initialModel) ? ModelStore.load(value(initialModel)) : null;
         InputScaling inputScaling = parent != null && !isSet(scaling)
                 ? MnistMlpClassificationModel.scalingOf(parent.metadata())
-                : InputScaling.valueOf(value(scaling).toUpperCase(Locale.ROOT));
+                : InputScaling.of(InputScaling.Kind.parse(value(scaling)));
         int hidden = parent != null && !isSet(hiddenUnits) ? parent.network().sizes().hidden() : value(hiddenUnits);
         int inputs = parent != null ? parent.network().sizes().inputs() : value(inputSize);
         FrameBlocks.Blocks blocks = FrameBlocks.of(dataset, new FrameBlocks.RowSpec(getLabelCol(), getFeaturesCol(),
@@ -182,8 +183,9 @@ public final class MnistMlpClassifier
                     : value(iterations);
             PhaseConfig phase = new PhaseConfig(iters, value(batchSize), value(learningRate), value(lambda), value(momentum),
                     value(localSteps), LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)));
-            TrainingConfig config = new TrainingConfig(hidden, value(seed), inputScaling,
-                    blocks.rdd().getNumPartitions(), value(logEvery), List.of(phase));
+            TrainingConfig config = TrainingJob.resolveScaling(new TrainingConfig(hidden, value(seed), inputScaling,
+                    blocks.rdd().getNumPartitions(), value(logEvery), List.of(phase)),
+                    inputScaling.needsStatistics() ? PixelStatistics.of(blocks.rdd()) : null);
             Network start = parent != null ? continued(parent, config)
                     : Network.initialise(new LayerSizes(inputs, hidden, 10), config.seed());
             LOG.info("fit: {} records in {} partitions, {}", blocks.records(), config.partitions(), start.sizes());
@@ -210,7 +212,7 @@ public final class MnistMlpClassifier
             throw new BadInputException("hiddenUnits " + config.hidden() + " differs from the " + s.hidden()
                     + " hidden units of initialModel " + path + "; leave hiddenUnits unset to continue it");
         }
-        if (!parent.metadata().inputScaling().equalsIgnoreCase(config.scaling().name())) {
+        if (parent.metadata().scaling().kind() != config.scaling().kind()) {
             throw new BadInputException("scaling " + value(scaling) + " differs from initialModel " + path + "'s "
                     + parent.metadata().inputScaling() + "; leave scaling unset to continue it");
         }
@@ -231,9 +233,10 @@ public final class MnistMlpClassifier
         LayerSizes s = net.sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
                 new int[] {s.inputs(), s.hidden(), s.outputs()}, "tanh", "softmax",
-                config.scaling().name().toLowerCase(Locale.ROOT), config.seed(), phases,
-                parent != null ? value(initialModel) : null, Map.of(), metrics, TrainingJob.VERSION, sc.version(),
-                Instant.now().toString(), ModelMetadata.WEIGHT_FILES);
+                config.scaling().kind().word(), ModelMetadata.InputTransform.of(config.scaling()),
+                parent != null ? parent.metadata().classNames() : null, config.seed(), phases,
+                parent != null ? value(initialModel) : null, null, Map.of(), metrics, TrainingJob.VERSION,
+                sc.version(), Instant.now().toString(), ModelMetadata.WEIGHT_FILES);
     }
 
     // Params: accessors (found by spark.ml through reflection), getters and setters.

@@ -122,6 +122,17 @@ public final class ModelStore {
                 throw new ModelFormatException(dir + "/" + MODEL_JSON + ": layers " + java.util.Arrays.toString(l)
                         + " need " + count + " parameters, more than one array can hold");
             }
+            try {
+                meta.scaling();
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": inputScaling '" + meta.inputScaling()
+                        + "' is unusable: " + e.getMessage(), e);
+            }
+            if (meta.classNames() != null && (meta.classNames().size() != l[2]
+                    || meta.classNames().stream().anyMatch(n -> n == null || n.isBlank()))) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": classNames must hold " + l[2]
+                        + " non-empty names, found " + meta.classNames());
+            }
             LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
             // Each array is decoded from its file (whose length must match its shape) before the parameter
             // vector is allocated, so memory never exceeds what the files on disk justify.

@@ -14,14 +14,14 @@ import dev.sparkmnist.train.PhaseConfig;
  */
 public final class Presets {
     /** A preset: network width, input scaling and phases. */
-    public record Preset(String name, String description, int hidden, InputScaling scaling,
+    public record Preset(String name, String description, int hidden, InputScaling.Kind scaling,
                          List<PhaseConfig> phases) {
     }
 
     public static final Preset NOTEBOOK = new Preset("notebook",
             "the original notebook: 784-25-10, raw 0..255 pixels, batch 200, 20,000 iterations at lr 0.001 / "
                     + "lambda 0.05, then 20,000 at lr 0.0001 / lambda 0.02",
-            25, InputScaling.RAW, List.of(
+            25, InputScaling.Kind.RAW, List.of(
                     PhaseConfig.plain(20_000, 200, 0.001, 0.05),
                     PhaseConfig.plain(20_000, 200, 0.0001, 0.02)));
 
@@ -35,7 +35,7 @@ public final class Presets {
     public static final Preset DEFAULT = new Preset("default",
             "784-512-10 on standardised pixels, momentum SGD with 32 local steps per Spark job and a cosine "
                     + "schedule; at least 98% test accuracy",
-            512, InputScaling.STANDARD, List.of(
+            512, InputScaling.Kind.STANDARD, List.of(
                     new PhaseConfig(1_700, 256, 0.0005, 0.002, 0.9, 32, LearningRateSchedule.COSINE)));
 
     private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,20 +14,25 @@ import org.slf4j.LoggerFactory;
 import dev.sparkmnist.checkpoint.CheckpointOptions;
 import dev.sparkmnist.checkpoint.CheckpointSession;
 import dev.sparkmnist.checkpoint.ConfigFingerprint;
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.IdxRddLoader.LoadedSet;
+import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.data.PixelStatistics;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.eval.SampledTestAccuracy;
+import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.report.DigitSample;
 import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.DistributedTrainer;
@@ -46,6 +52,8 @@ import dev.sparkmnist.train.TrainingState;
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
     public static final String VERSION = "0.1.0";
+    /** Output classes of a fresh network (labels 0..9). */
+    static final int OUTPUTS = 10;
 
     private TrainingJob() {
     }
@@ -59,17 +67,23 @@ public final class TrainingJob {
      * @param initFrom saved model to continue from, or null to initialise from the seed
      * @param sampler  how mini-batches are drawn
      * @param evalEvery iterations between sampled test-accuracy measurements for the report's curve; 0 for none
+     * @param classNames the classes' names (validated against the model's outputs), or null for the numbers
      */
     public record Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler,
-                       long evalEvery) {
+                       long evalEvery, List<String> classNames) {
         public Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler) {
-            this(dataDir, outDir, config, initFrom, sampler, 0);
+            this(dataDir, outDir, config, initFrom, sampler, 0, null);
         }
     }
 
     /** What a run produced. */
     public record Result(Network network, Metrics metrics, ModelMetadata metadata, double trainingSeconds,
                          List<ProgressLogger.LossPoint> lossHistory) {
+        /** The model's class names, called digits when it was trained on MNIST. */
+        public ClassNames classNames() {
+            return ClassNames.of(metadata.classNames(), metadata.layers()[2],
+                    MnistIdentity.isMnist(metadata.dataSha256()));
+        }
     }
 
     public static Result run(JavaSparkContext sc, Spec spec, List<TrainingListener> extraListeners) {
@@ -79,23 +93,27 @@ public final class TrainingJob {
     /** Runs with checkpoints: resumes from the newest one of the same configuration, and writes new ones. */
     public static Result run(JavaSparkContext sc, Spec spec, List<TrainingListener> extraListeners,
                              CheckpointOptions checkpoints) {
-        TrainingConfig config = spec.config();
         MnistFiles.Split trainFiles = MnistFiles.train(spec.dataDir());
         MnistFiles.Split testFiles = MnistFiles.test(spec.dataDir());
-        LoadedSet train = IdxRddLoader.load(sc, trainFiles, config.partitions());
-        LoadedSet test = IdxRddLoader.load(sc, testFiles, config.partitions());
+        LoadedSet train = IdxRddLoader.load(sc, trainFiles, spec.config().partitions());
+        LoadedSet test = IdxRddLoader.load(sc, testFiles, spec.config().partitions());
 
         SavedModel parent = spec.initFrom() == null ? null : ModelStore.load(spec.initFrom());
-        Network start = startingNetwork(parent, config, train.pixelsPerImage());
+        requireSameScalingKind(parent, spec.config());
         Map<String, String> sums = dataSha256(trainFiles, testFiles);
+        boolean mnist = MnistIdentity.isMnist(sums);
+        List<String> classNames = classNames(spec, parent);
+        long t0 = System.nanoTime();
+        PixelStatistics pixels = PixelStatistics.of(train.blocks()); // also fills the cache
+        LOG.info("training set cached: {} records in {} partitions ({} s); {}", train.count(),
+                train.blocks().getNumPartitions(), String.format("%.1f", (System.nanoTime() - t0) / 1e9),
+                String.format(Locale.ROOT, "pixel mean %.4f, std %.4f (0..255)", pixels.mean(), pixels.std()));
+        TrainingConfig config = resolveScaling(spec.config(), pixels);
+        Network start = startingNetwork(parent, config, train.pixelsPerImage());
         Map<String, Object> described = ConfigFingerprint.describe(config, sums, spec.sampler());
         CheckpointSession session = CheckpointSession.open(checkpoints, spec.outDir(), described,
                 ConfigFingerprint.of(described, start), TrainingState.start(start));
         BlasReport.log(sc);
-        long t0 = System.nanoTime();
-        long cached = train.blocks().count();
-        LOG.info("training set cached: {} records in {} partitions ({} s)", train.count(), cached,
-                String.format("%.1f", (System.nanoTime() - t0) / 1e9));
 
         ProgressLogger progress = new ProgressLogger(config.logEvery(), config.totalIterations(),
                 config.phases().size());
@@ -130,7 +148,8 @@ public final class TrainingJob {
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
 
-        ModelMetadata meta = metadata(sc, spec, parent, trained, metrics, sums, trainingSeconds);
+        ModelMetadata meta = metadata(sc, spec, config, classNames, parent, trained, metrics, sums,
+                trainingSeconds);
         if (spec.outDir() != null) {
             try {
                 Map<String, byte[]> extra = new LinkedHashMap<>();
@@ -140,7 +159,8 @@ public final class TrainingJob {
                         accuracyProbe == null ? 0 : accuracyProbe.sampleSize());
                 extra.put(RunReport.CURVES_JSON, Json.MAPPER.writeValueAsBytes(curves));
                 extra.putAll(new RunReport("train: " + spec.outDir(), meta, metrics, curves, testEval.mistakes(),
-                        test.images().rows(), test.images().cols()).files());
+                        test.images().rows(), test.images().cols(), new RunReport.DataSource(spec.dataDir(), mnist),
+                        DigitSample.random(trainFiles, RunReport.SAMPLES_SHOWN, config.seed())).files());
                 ModelStore.save(spec.outDir(), new SavedModel(trained, meta), extra);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
@@ -153,7 +173,7 @@ public final class TrainingJob {
 
     private static Network startingNetwork(SavedModel parent, TrainingConfig config, int inputs) {
         if (parent == null) {
-            return Network.initialise(new LayerSizes(inputs, config.hidden(), 10), config.seed());
+            return Network.initialise(new LayerSizes(inputs, config.hidden(), OUTPUTS), config.seed());
         }
         LayerSizes s = parent.network().sizes();
         if (s.inputs() != inputs) {
@@ -164,13 +184,53 @@ public final class TrainingJob {
             throw new InvalidConfigException("--hidden " + config.hidden() + " differs from the " + s.hidden()
                     + " hidden units of the --init-from model; leave --hidden out to continue it");
         }
-        if (!parent.metadata().inputScaling().equalsIgnoreCase(config.scaling().name())) {
-            throw new InvalidConfigException("--scaling " + config.scaling().name().toLowerCase()
+        LOG.info("continuing from model {} ({}), on its input scaling {}", s,
+                parent.metadata().phases().size() + " earlier phases", config.scaling().describe());
+        return parent.network().copy();
+    }
+
+    /** A continued model keeps its kind of scaling (its values come with it, see {@code TrainingOptions}). */
+    private static void requireSameScalingKind(SavedModel parent, TrainingConfig config) {
+        if (parent != null && parent.metadata().scaling().kind() != config.scaling().kind()) {
+            throw new InvalidConfigException("--scaling " + config.scaling().kind().word()
                     + " differs from the model's " + parent.metadata().inputScaling());
         }
-        LOG.info("continuing from model {} ({}), on its {} input scaling", s,
-                parent.metadata().phases().size() + " earlier phases", parent.metadata().inputScaling());
-        return parent.network().copy();
+    }
+
+    /**
+     * A standard scaling still to be learnt takes the training pixels' mean and standard deviation; any other
+     * (raw, unit, or a continued model's stored values) stays as it is. Shared with the Spark ML estimator, so both
+     * learn the same values from the same pixels.
+     */
+    public static TrainingConfig resolveScaling(TrainingConfig config, PixelStatistics pixels) {
+        if (!config.scaling().needsStatistics()) {
+            LOG.info("input scaling: {}", config.scaling().describe());
+            return config;
+        }
+        if (!(pixels.std() > 0)) {
+            throw new InvalidConfigException(String.format(Locale.ROOT, "--scaling standard: every training pixel "
+                    + "has the value %.0f, so there is no spread to standardise; use --scaling unit", pixels.mean()));
+        }
+        InputScaling learnt = pixels.standardisation();
+        LOG.info("input scaling: {}, learnt from {} training pixels", learnt.describe(), pixels.pixels());
+        return config.withScaling(learnt);
+    }
+
+    /** {@code --class-names}, else the data folder's {@code classes.txt}, else the continued model's, else none. */
+    private static List<String> classNames(Spec spec, SavedModel parent) {
+        int classes = parent != null ? parent.network().sizes().outputs() : OUTPUTS;
+        try {
+            if (spec.classNames() != null) {
+                return ClassNames.validate(spec.classNames(), classes, "--class-names");
+            }
+            List<String> fromFolder = ClassNames.fromFolder(spec.dataDir());
+            if (fromFolder != null) {
+                return ClassNames.validate(fromFolder, classes, spec.dataDir() + "/" + ClassNames.FILE);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(e.getMessage());
+        }
+        return parent != null ? parent.metadata().classNames() : null;
     }
 
     private static Map<String, String> dataSha256(MnistFiles.Split train, MnistFiles.Split test) {
@@ -181,8 +241,9 @@ public final class TrainingJob {
         return sums;
     }
 
-    private static ModelMetadata metadata(JavaSparkContext sc, Spec spec, SavedModel parent, Network net,
-                                          Metrics metrics, Map<String, String> sums, double trainingSeconds) {
+    private static ModelMetadata metadata(JavaSparkContext sc, Spec spec, TrainingConfig config,
+                                          List<String> classNames, SavedModel parent, Network net, Metrics metrics,
+                                          Map<String, String> sums, double trainingSeconds) {
         List<PhaseConfig> phases = new ArrayList<>();
         if (parent != null) {
             phases.addAll(parent.metadata().phases());
@@ -193,7 +254,8 @@ public final class TrainingJob {
         LayerSizes s = net.sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
                 new int[] {s.inputs(), s.hidden(), s.outputs()}, "tanh", "softmax",
-                spec.config().scaling().name().toLowerCase(), spec.config().seed(), phases, spec.initFrom(), sums, m,
-                VERSION, sc.version(), Instant.now().toString(), ModelMetadata.WEIGHT_FILES);
+                config.scaling().kind().word(), ModelMetadata.InputTransform.of(config.scaling()), classNames,
+                config.seed(), phases, spec.initFrom(), spec.dataDir(), sums, m, VERSION, sc.version(),
+                Instant.now().toString(), ModelMetadata.WEIGHT_FILES);
     }
 }

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
-import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.export.OnnxExport;
@@ -207,8 +206,7 @@ public final class Retrainer {
         SavedModel m = ModelStore.load(modelDir);
         IdxRddLoader.LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
         try {
-            InputScaling s = InputScaling.valueOf(m.metadata().inputScaling().toUpperCase(Locale.ROOT));
-            return Evaluator.confusion(sc, test.blocks(), m.network(), s).accuracy();
+            return Evaluator.confusion(sc, test.blocks(), m.network(), m.metadata().scaling()).accuracy();
         } finally {
             test.blocks().unpersist(false);
         }

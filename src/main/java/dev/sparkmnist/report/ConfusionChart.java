@@ -6,20 +6,27 @@ import java.awt.Paint;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYZDataset;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.eval.ConfusionMatrix;
 
 /**
- * The confusion matrix as a heatmap with the count written in every cell: rows are the true digit (0 at the top),
- * columns the predicted digit. Colour follows the share of the true class's samples, on a square-root scale, so
- * the diagonal is dark and the few mistakes still show.
+ * The confusion matrix as a heatmap with the count written in every cell: rows are the true class (the first at
+ * the top), columns the predicted class, both labelled with the class names. Colour follows the share of the true
+ * class's samples, on a square-root scale, so the diagonal is dark and the few mistakes still show; a legend
+ * beside the matrix gives the scale.
  */
 public final class ConfusionChart {
     /** Size of the PNG. */
@@ -34,9 +41,14 @@ public final class ConfusionChart {
      * and one text annotation per cell, at (predicted, true), writes its count.
      */
     public static JFreeChart chart(ConfusionMatrix cm, String title) {
+        return chart(cm, title, ClassNames.of(null, cm.classes(), true));
+    }
+
+    /** As {@link #chart(ConfusionMatrix, String)}, the axes labelled with {@code names}. */
+    public static JFreeChart chart(ConfusionMatrix cm, String title, ClassNames names) {
         int k = cm.classes();
-        NumberAxis predicted = classAxis("predicted digit", k);
-        NumberAxis truth = classAxis("true digit", k);
+        NumberAxis predicted = classAxis("predicted " + names.noun(), names, k);
+        NumberAxis truth = classAxis("true " + names.noun(), names, k);
         truth.setInverted(true);
         XYBlockRenderer renderer = new XYBlockRenderer();
         renderer.setPaintScale(new RowShareScale());
@@ -58,13 +70,30 @@ public final class ConfusionChart {
         }
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
+        chart.addSubtitle(legend(names));
         return chart;
     }
 
+    /** The colour scale: share of the true class's samples, 0 to 100%. */
+    private static PaintScaleLegend legend(ClassNames names) {
+        NumberAxis scale = new NumberAxis("share of the true " + names.noun() + "'s samples");
+        scale.setRange(0, 1);
+        scale.setNumberFormatOverride(java.text.NumberFormat.getPercentInstance(java.util.Locale.ROOT));
+        scale.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        PaintScaleLegend legend = new PaintScaleLegend(new RowShareScale(), scale);
+        legend.setPosition(RectangleEdge.RIGHT);
+        legend.setAxisLocation(AxisLocation.TOP_OR_RIGHT);
+        legend.setMargin(new RectangleInsets(40, 8, 40, 8));
+        legend.setStripWidth(14);
+        legend.setSubdivisionCount(64);
+        legend.setBackgroundPaint(Color.WHITE);
+        return legend;
+    }
+
     /** The PNG of {@link #chart}. */
-    public static byte[] png(ConfusionMatrix cm, String title) {
+    public static byte[] png(ConfusionMatrix cm, String title, ClassNames names) {
         Png.ensureHeadless();
-        return Png.encode(chart(cm, title), WIDTH, HEIGHT);
+        return Png.encode(chart(cm, title, names), WIDTH, HEIGHT);
     }
 
     private static XYZDataset shares(ConfusionMatrix cm) {
@@ -95,8 +124,13 @@ public final class ConfusionChart {
         return row;
     }
 
-    private static NumberAxis classAxis(String label, int k) {
-        NumberAxis axis = new NumberAxis(label);
+    private static NumberAxis classAxis(String label, ClassNames names, int k) {
+        String[] symbols = new String[k];
+        for (int i = 0; i < k; i++) {
+            symbols[i] = names.name(i);
+        }
+        SymbolAxis axis = new SymbolAxis(label, symbols);
+        axis.setGridBandsVisible(false);
         axis.setRange(-0.5, k - 0.5);
         axis.setTickUnit(new NumberTickUnit(1));
         axis.setAutoRangeIncludesZero(false);

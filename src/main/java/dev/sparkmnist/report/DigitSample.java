@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.idx.IdxHeader;
 import dev.sparkmnist.idx.IdxKind;
@@ -16,9 +17,10 @@ import dev.sparkmnist.idx.IdxReader;
  *
  * @param header  the images file's header (image size)
  * @param records indices of the chosen records, in the order drawn
+ * @param labels  each record's label
  * @param tiles   each record's pixels, captioned with its label
  */
-public record DigitSample(IdxHeader header, long[] records, List<DigitGrid.Tile> tiles) {
+public record DigitSample(IdxHeader header, long[] records, int[] labels, List<DigitGrid.Tile> tiles) {
 
     /** {@code count} distinct records chosen at random with {@code seed} (all of them, if the file has fewer). */
     public static DigitSample random(MnistFiles.Split split, int count, long seed) {
@@ -32,10 +34,21 @@ public record DigitSample(IdxHeader header, long[] records, List<DigitGrid.Tile>
         long[] chosen = choose(labels.length, Math.min(count, labels.length), seed);
         byte[][] pixels = read(images, chosen);
         List<DigitGrid.Tile> tiles = new ArrayList<>(chosen.length);
+        int[] chosenLabels = new int[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
-            tiles.add(new DigitGrid.Tile(pixels[i], Integer.toString(labels[(int) chosen[i]])));
+            chosenLabels[i] = labels[(int) chosen[i]];
+            tiles.add(new DigitGrid.Tile(pixels[i], Integer.toString(chosenLabels[i])));
         }
-        return new DigitSample(images, chosen, List.copyOf(tiles));
+        return new DigitSample(images, chosen, chosenLabels, List.copyOf(tiles));
+    }
+
+    /** The same images captioned with their class names. */
+    public DigitSample captioned(ClassNames names) {
+        List<DigitGrid.Tile> named = new ArrayList<>(tiles.size());
+        for (int i = 0; i < tiles.size(); i++) {
+            named.add(new DigitGrid.Tile(tiles.get(i).pixels(), names.name(labels[i])));
+        }
+        return new DigitSample(header, records, labels, List.copyOf(named));
     }
 
     /** {@code k} distinct indices below {@code n}: a partial Fisher-Yates shuffle. */

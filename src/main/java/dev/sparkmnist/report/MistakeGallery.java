@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.eval.Evaluator.Mistake;
 
 /** The misclassified test digits as a grid, each captioned "true -> predicted (confidence)". */
@@ -16,9 +17,10 @@ public final class MistakeGallery {
     private MistakeGallery() {
     }
 
-    /** The caption under one mistake, e.g. {@code 4 → 9 (87%)}. */
-    public static String caption(Mistake m) {
-        return String.format(Locale.ROOT, "%d \u2192 %d (%.0f%%)", m.truth(), m.predicted(), 100 * m.confidence());
+    /** The caption under one mistake, e.g. {@code 4 → 9 (87%)}, with the classes' names. */
+    public static String caption(Mistake m, ClassNames names) {
+        return String.format(Locale.ROOT, "%s \u2192 %s (%.0f%%)", names.name(m.truth()), names.name(m.predicted()),
+                100 * m.confidence());
     }
 
     /** The grid layout used for {@code rows x cols} images. */
@@ -27,11 +29,11 @@ public final class MistakeGallery {
     }
 
     /** The PNG of the mistakes, in the order given. */
-    public static byte[] png(List<Mistake> mistakes, int rows, int cols) {
+    public static byte[] png(List<Mistake> mistakes, int rows, int cols, ClassNames names) {
         Png.ensureHeadless();
         List<DigitGrid.Tile> tiles = new ArrayList<>(mistakes.size());
         for (Mistake m : mistakes) {
-            tiles.add(new DigitGrid.Tile(m.pixels(), caption(m)));
+            tiles.add(new DigitGrid.Tile(m.pixels(), caption(m, names)));
         }
         return Png.encode(grid(rows, cols).draw(tiles));
     }

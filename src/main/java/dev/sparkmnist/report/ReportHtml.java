@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.sparkmnist.data.ClassNames;
+import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.eval.ConfusionMatrix;
+import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.train.PhaseConfig;
 
@@ -34,12 +37,18 @@ final class ReportHtml {
                 .append("img{max-width:100%;border:1px solid #ddd;margin:.5em 0}\n")
                 .append("</style>\n</head>\n<body>\n");
         h.append("<h1>").append(esc(r.title())).append("</h1>\n");
+        ClassNames names = r.classNames();
+        if (r.data() != null) {
+            h.append("<p>Data: <code id=\"data-dir\">").append(esc(r.data().location()))
+                    .append("</code> \u2014 <span id=\"data-kind\">").append(esc(r.data().kind()))
+                    .append("</span></p>\n");
+        }
         ConfusionMatrix test = r.metrics().test();
         ConfusionMatrix train = r.metrics().train();
         if (test != null) {
             h.append("<p>Test accuracy <span class=\"big\" id=\"test-accuracy\">").append(percent(test.accuracy()))
                     .append("</span> (").append(test.correct()).append(" of ").append(test.total())
-                    .append(" test digits right)</p>\n");
+                    .append(" test ").append(names.samples()).append(" right)</p>\n");
         }
         h.append("<h2>Metrics</h2>\n<table>\n<tr><th class=\"k\">set</th><th>accuracy</th><th>right</th>"
                 + "<th>samples</th></tr>\n");
@@ -51,9 +60,9 @@ final class ReportHtml {
         }
         h.append("</table>\n");
         if (test != null) {
-            h.append("<table>\n<tr><th class=\"k\">digit</th>");
+            h.append("<table>\n<tr><th class=\"k\">").append(names.noun()).append("</th>");
             for (int k = 0; k < test.classes(); k++) {
-                h.append("<th>").append(k).append("</th>");
+                h.append("<th class=\"class-name\">").append(esc(names.name(k))).append("</th>");
             }
             h.append("</tr>\n<tr><td class=\"k\">test accuracy</td>");
             for (int k = 0; k < test.classes(); k++) {
@@ -61,20 +70,25 @@ final class ReportHtml {
             }
             h.append("</tr>\n</table>\n");
         }
+        picture(h, pictures, RunReport.SAMPLES_PNG, "Training images",
+                r.samples() == null ? "" : r.samples().tiles().size() + " training images chosen at random, "
+                        + "captioned with their " + names.noun() + ", as the network sees them before scaling.");
         picture(h, pictures, RunReport.LOSS_PNG, "Training curves",
-                "Mean batch loss per logged interval, one colour per phase; dashed lines mark where a phase starts."
+                "Mean batch loss per logged interval (the first point is the first Spark job's steps), one colour "
+                        + "per phase; dashed lines mark where a phase starts."
                         + (r.curves() != null && !r.curves().accuracy().isEmpty()
                         ? " Red: test accuracy on the first " + r.curves().accuracySample() + " test records." : ""));
         picture(h, pictures, RunReport.CONFUSION_PNG, "Confusion matrix",
-                "Rows: the true digit; columns: what the model predicted. Colour is the share of the true digit's "
-                        + "samples, so off-diagonal cells show the model's typical confusions.");
-        picture(h, pictures, RunReport.MISTAKES_PNG, "Misclassified test digits",
-                "The first " + r.mistakes().size() + " test digits the model got wrong, in file order, captioned "
-                        + "true \u2192 predicted (the model's probability for its prediction).");
+                "Rows: the true " + names.noun() + "; columns: what the model predicted. Colour is the share of "
+                        + "the true " + names.noun() + "'s samples (scale on the right), so off-diagonal cells show "
+                        + "the model's typical confusions.");
+        picture(h, pictures, RunReport.MISTAKES_PNG, "Misclassified test " + names.samples(),
+                "The first " + r.mistakes().size() + " test " + names.samples() + " the model got wrong, in file "
+                        + "order, captioned true \u2192 predicted (the model's probability for its prediction).");
         if (test != null && r.mistakes().isEmpty()) {
-            h.append("<p>The model classified every test digit correctly.</p>\n");
+            h.append("<p>The model classified every test ").append(names.noun()).append(" correctly.</p>\n");
         }
-        hyperparameters(h, r.model());
+        hyperparameters(h, r.model(), names);
         h.append("</body>\n</html>\n");
         return h.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -93,14 +107,21 @@ final class ReportHtml {
                 .append("<img src=\"").append(esc(file)).append("\" alt=\"").append(esc(heading)).append("\">\n");
     }
 
-    private static void hyperparameters(StringBuilder h, ModelMetadata m) {
+    private static void hyperparameters(StringBuilder h, ModelMetadata m, ClassNames names) {
         if (m == null) {
             return;
         }
         h.append("<h2>Model and hyperparameters</h2>\n<table>\n");
         row(h, "layers", m.layers()[0] + " \u2192 " + m.layers()[1] + " (" + m.activation() + ") \u2192 "
                 + m.layers()[2] + " (" + m.output() + ")");
-        row(h, "input scaling", m.inputScaling());
+        row(h, "input scaling", m.scaling().describe() + (m.inputTransform() == null
+                && m.scaling().kind() == InputScaling.Kind.STANDARD ? ", MNIST's constants (model stores no values)"
+                : ""));
+        row(h, "classes", String.join(", ", names.names()));
+        if (m.dataDir() != null) {
+            row(h, "trained on", m.dataDir() + " (" + MnistIdentity.describe(MnistIdentity.isMnist(m.dataSha256()))
+                    + ")");
+        }
         row(h, "seed", Long.toString(m.seed()));
         row(h, "continued from", m.continuedFrom() == null ? "(fresh weights)" : m.continuedFrom());
         if (m.metrics() != null && m.metrics().get("trainingSeconds") instanceof Number s) {

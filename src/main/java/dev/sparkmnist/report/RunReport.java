@@ -12,9 +12,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.eval.Evaluator.Mistake;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
+import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
@@ -35,20 +37,58 @@ import dev.sparkmnist.train.ProgressLogger.LossPoint;
  * @param mistakes  misclassified test digits to show, possibly empty
  * @param imageRows height of an image in pixels (28 for MNIST)
  * @param imageCols width of an image in pixels
+ * @param data      the data the report is about (named on the page), or null
+ * @param samples   training images to show as a grid, or null
  */
 public record RunReport(String title, ModelMetadata model, Metrics metrics, Curves curves, List<Mistake> mistakes,
-                        int imageRows, int imageCols) {
+                        int imageRows, int imageCols, DataSource data, DigitSample samples) {
     public static final String LOSS_PNG = "loss.png";
     public static final String CONFUSION_PNG = "confusion.png";
     public static final String MISTAKES_PNG = "mistakes.png";
     public static final String REPORT_HTML = "report.html";
     /** The training curves, saved with the model so a later {@code evaluate --report-dir} can draw them again. */
     public static final String CURVES_JSON = "curves.json";
+    /** The grid of training images a training run shows. */
+    public static final String SAMPLES_PNG = "samples.png";
     /** Mistakes a training run shows. */
     public static final int MISTAKES_SHOWN = 50;
+    /** Training images a training run shows. */
+    public static final int SAMPLES_SHOWN = 40;
 
     public RunReport {
         mistakes = mistakes == null ? List.of() : List.copyOf(mistakes);
+    }
+
+    /** A report that names no data and shows no training images. */
+    public RunReport(String title, ModelMetadata model, Metrics metrics, Curves curves, List<Mistake> mistakes,
+                     int imageRows, int imageCols) {
+        this(title, model, metrics, curves, mistakes, imageRows, imageCols, null, null);
+    }
+
+    /**
+     * Which data a report is about.
+     *
+     * @param location the data folder or file
+     * @param mnist    true when its SHA-256 sums are MNIST's
+     */
+    public record DataSource(String location, boolean mnist) {
+        /** "MNIST (verified)" or "other IDX data". */
+        public String kind() {
+            return MnistIdentity.describe(mnist);
+        }
+    }
+
+    /**
+     * The names of the classes, and "digit" or "class": the data's verdict when the report names its data, else
+     * the training data's (from the model's sums).
+     */
+    public ClassNames classNames() {
+        int classes = metrics.test() != null ? metrics.test().classes()
+                : metrics.train() != null ? metrics.train().classes() : model != null ? model.layers()[2] : 10;
+        boolean mnist = data != null ? data.mnist() : model != null && MnistIdentity.isMnist(model.dataSha256());
+        List<String> names = model != null && model.classNames() != null && model.classNames().size() == classes
+                ? model.classNames() : null;
+        return ClassNames.of(names, classes, mnist);
     }
 
     /**
@@ -75,11 +115,15 @@ public record RunReport(String title, ModelMetadata model, Metrics metrics, Curv
             files.put(LOSS_PNG, LossChart.png(curves.phases(), curves.loss(), curves.accuracy(),
                     curves.accuracySample()));
         }
+        ClassNames names = classNames();
         if (metrics.test() != null) {
-            files.put(CONFUSION_PNG, ConfusionChart.png(metrics.test(), "Test set confusion matrix"));
+            files.put(CONFUSION_PNG, ConfusionChart.png(metrics.test(), "Test set confusion matrix", names));
         }
         if (!mistakes.isEmpty()) {
-            files.put(MISTAKES_PNG, MistakeGallery.png(mistakes, imageRows, imageCols));
+            files.put(MISTAKES_PNG, MistakeGallery.png(mistakes, imageRows, imageCols, names));
+        }
+        if (samples != null && !samples.tiles().isEmpty()) {
+            files.put(SAMPLES_PNG, samples.captioned(names).png(MistakeGallery.SCALE));
         }
         files.put(REPORT_HTML, ReportHtml.render(this, files.keySet()));
         return files;

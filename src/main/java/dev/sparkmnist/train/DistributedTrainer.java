@@ -36,6 +36,9 @@ public final class DistributedTrainer {
 
     public DistributedTrainer(JavaSparkContext sc, TrainingConfig config, BatchSampler sampler,
                               List<TrainingListener> listeners) {
+        if (config.scaling().needsStatistics()) {
+            throw new IllegalStateException("standard scaling must be learnt from the data before training");
+        }
         this.sc = sc;
         this.config = config;
         this.sampler = sampler;

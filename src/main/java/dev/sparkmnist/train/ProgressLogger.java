@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a progress line every {@code every} iterations (iteration, mean batch loss since the last line, samples per
- * second, elapsed time, ETA) and keeps those points as the run's loss history. In an interactive terminal it
+ * Logs a progress line after the first round and then every {@code every} iterations (iteration, mean batch loss
+ * since the last line, samples per second, elapsed time, ETA) and keeps those points as the run's loss history,
+ * so the loss curve starts where training starts. In an interactive terminal it
  * shows a {@link ConsoleProgressBar} instead of the log lines.
  */
 public final class ProgressLogger implements TrainingListener {
@@ -66,7 +67,8 @@ public final class ProgressLogger implements TrainingListener {
         if (bar != null) {
             bar.update(state.phase(), phases, iterationsDone, totalIterations, lossSum / lossRounds, rate, eta);
         }
-        if (iterationsDone < nextLog && iterationsDone < totalIterations) {
+        boolean firstRound = history.isEmpty(); // the curve starts at the first round, not after `every`
+        if (!firstRound && iterationsDone < nextLog && iterationsDone < totalIterations) {
             return;
         }
         while (nextLog <= iterationsDone) {

@@ -11,7 +11,8 @@ import dev.sparkmnist.data.InputScaling;
  *
  * @param hidden     hidden units H
  * @param seed       seeds the initial weights and every mini-batch draw
- * @param scaling    how pixels become inputs
+ * @param scaling    how pixels become inputs; a standard scaling may still be {@link InputScaling#toLearn() to
+ *                   be learnt} until the training job has read its data
  * @param partitions how many partitions (and so tasks per Spark job) the training data is split into
  * @param logEvery   iterations between progress lines
  * @param phases     one or more training phases, run in order
@@ -21,12 +22,17 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
 
     public TrainingConfig {
         PhaseConfig.require(hidden >= 1 && hidden <= 100_000, "--hidden must be 1..100000, got " + hidden);
-        PhaseConfig.require(scaling != null, "--scaling must be raw or unit");
+        PhaseConfig.require(scaling != null, "--scaling must be one of raw, unit or standard");
         PhaseConfig.require(partitions >= 1 && partitions <= 100_000,
                 "--partitions must be 1..100000, got " + partitions);
         PhaseConfig.require(logEvery >= 1, "--log-every must be at least 1, got " + logEvery);
         PhaseConfig.require(phases != null && !phases.isEmpty(), "at least one training phase is needed");
         phases = List.copyOf(phases);
+    }
+
+    /** The same configuration with {@code resolved} input scaling (a standard scaling's learnt statistics). */
+    public TrainingConfig withScaling(InputScaling resolved) {
+        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases);
     }
 
     /** Total iterations over all phases. */

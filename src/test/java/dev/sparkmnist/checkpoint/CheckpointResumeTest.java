@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.cli.ExitCodes;
+import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.TrainingJob;
@@ -53,7 +54,7 @@ class CheckpointResumeTest {
 
     /** The same configuration as {@link #args}, for calling the job with an injected crash. */
     private static TrainingConfig config() {
-        return new TrainingConfig(12, 5, Presets.DEFAULT.scaling(), 2, 100, List.of(
+        return new TrainingConfig(12, 5, InputScaling.of(Presets.DEFAULT.scaling()), 2, 100, List.of(
                 new PhaseConfig(80, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE),
                 new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)));
     }

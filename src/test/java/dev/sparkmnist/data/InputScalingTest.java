@@ -24,8 +24,12 @@ class InputScalingTest {
         assertEquals(255.0, InputScaling.RAW.apply(255), 0);
         assertEquals(1.0, InputScaling.UNIT.apply(255), 1e-15);
         assertEquals(0.0, InputScaling.UNIT.apply(0), 0);
-        assertEquals(-0.1307 / 0.3081, InputScaling.STANDARD.apply(0), 1e-12);
-        assertEquals((1 - 0.1307) / 0.3081, InputScaling.STANDARD.apply(255), 1e-12);
+        assertEquals(-0.1307 / 0.3081, InputScaling.MNIST_STANDARD.apply(0), 1e-12);
+        assertEquals((1 - 0.1307) / 0.3081, InputScaling.MNIST_STANDARD.apply(255), 1e-12);
+        InputScaling learnt = InputScaling.standardised(72.9, 90.0);
+        assertEquals(0, learnt.apply(0) * 90.0 + 72.9, 1e-12);
+        assertEquals(72.9, learnt.pixelMean(), 1e-12);
+        assertEquals(90.0, learnt.pixelStd(), 1e-12);
     }
 
     @Test
@@ -37,7 +41,8 @@ class InputScalingTest {
         Workspace ws = new Workspace(sizes, 2);
         FloatKernel kernel = new FloatKernel(sizes, 2);
         int[] order = {1, 0};
-        for (InputScaling s : InputScaling.values()) {
+        for (InputScaling s : java.util.List.of(InputScaling.RAW, InputScaling.UNIT, InputScaling.MNIST_STANDARD,
+                InputScaling.standardised(72.9, 90.0))) {
             BatchAssembler.fill(block, order, 2, s, ws);
             BatchAssembler.fill(block, order, 2, s, kernel);
             for (int j = 0; j < 2; j++) {
@@ -64,7 +69,7 @@ class InputScalingTest {
         double sum = 0;
         double squares = 0;
         for (byte b : all) {
-            double v = InputScaling.STANDARD.apply(b & 0xff);
+            double v = InputScaling.MNIST_STANDARD.apply(b & 0xff);
             sum += v;
             squares += v * v;
         }

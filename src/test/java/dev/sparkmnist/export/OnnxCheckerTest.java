@@ -48,7 +48,7 @@ class OnnxCheckerTest {
         }
         Assumptions.assumeTrue(present, PYTHON + " cannot import onnx");
         Path dir = work.resolve("m");
-        ModelStore.save(dir.toString(), OnnxFixtures.randomModel(20, InputScaling.STANDARD, 2), Map.of());
+        ModelStore.save(dir.toString(), OnnxFixtures.randomModel(20, InputScaling.MNIST_STANDARD, 2), Map.of());
         for (Precision p : Precision.values()) {
             Path out = work.resolve(p + ".onnx");
             OnnxExport.write(dir.toString(), out.toString(), p);

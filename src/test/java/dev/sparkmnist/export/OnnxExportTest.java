@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -79,9 +79,9 @@ class OnnxExportTest {
     }
 
     @ParameterizedTest
-    @EnumSource(InputScaling.class)
+    @MethodSource("dev.sparkmnist.export.OnnxFixtures#scalings")
     void onnxRuntimeGivesOurProbabilitiesAndPredictionsAtBatch1000And1(InputScaling scaling) throws OrtException {
-        SavedModel model = OnnxFixtures.randomModel(64, scaling, 11 + scaling.ordinal());
+        SavedModel model = OnnxFixtures.randomModel(64, scaling, 11 + scaling.kind().ordinal());
         Path out = work.resolve("out/model.onnx");
         assertEquals(ExitCodes.OK, export(save(model, "m"), out).exitCode());
         double[][] ours = OnnxFixtures.probabilities(model, pixels, IMAGES);
@@ -106,7 +106,7 @@ class OnnxExportTest {
     }
 
     @ParameterizedTest
-    @EnumSource(InputScaling.class)
+    @MethodSource("dev.sparkmnist.export.OnnxFixtures#scalings")
     void floatPrecisionIsHalfTheSizeAndStillAgrees(InputScaling scaling) throws OrtException, IOException {
         SavedModel model = OnnxFixtures.randomModel(64, scaling, 3);
         Path dir = save(model, "m");
@@ -133,7 +133,7 @@ class OnnxExportTest {
                     f, d);
             // Raw pixels 0..255 make large hidden sums whose single-precision rounding reaches the output
             // (measured 2.8e-5); scaled inputs stay within the double export's bound.
-            double bound = scaling == InputScaling.RAW ? 1e-4 : 1e-5;
+            double bound = scaling.kind() == InputScaling.Kind.RAW ? 1e-4 : 1e-5;
             assertTrue(maxDiff <= bound, "max difference " + maxDiff);
             assertEquals(IMAGES, sameLabel);
         }

@@ -36,16 +36,26 @@ public final class OnnxFixtures {
             p[i] = sizes.isWeight(i) ? 3 * p[i] : 0.2 * (r.nextDouble() - 0.5);
         }
         ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
-                new int[] {784, hidden, 10}, "tanh", "softmax", scaling.name().toLowerCase(Locale.ROOT), seed,
-                List.of(PhaseConfig.plain(100, 64, 0.001, 0.01)), null,
+                new int[] {784, hidden, 10}, "tanh", "softmax", scaling.kind().word(),
+                ModelMetadata.InputTransform.of(scaling), null, seed, List.of(PhaseConfig.plain(100, 64, 0.001, 0.01)),
+                null, null,
                 Map.of("train-images-idx3-ubyte", "ab".repeat(32), "t10k-images-idx3-ubyte", "cd".repeat(32)),
                 Map.of("testAccuracy", 0.5), "0.1.0", "4.2.0", "2026-12-03T00:00:00Z", ModelMetadata.WEIGHT_FILES);
         return new SavedModel(new Network(sizes, p), meta);
     }
 
+    /**
+     * Every kind of scaling a model can carry: raw, unit, MNIST's standardisation (older models) and statistics
+     * learnt from other data (inverted MNIST's mean and spread), so the stored values are what reaches the graph.
+     */
+    public static java.util.stream.Stream<InputScaling> scalings() {
+        return java.util.stream.Stream.of(InputScaling.RAW, InputScaling.UNIT, InputScaling.MNIST_STANDARD,
+                InputScaling.standardised(221.68, 78.57));
+    }
+
     /** Our forward pass: row i holds the class probabilities of image i of {@code pixels} (784 bytes each). */
     public static double[][] probabilities(SavedModel model, byte[] pixels, int n) {
-        InputScaling scaling = InputScaling.valueOf(model.metadata().inputScaling().toUpperCase(Locale.ROOT));
+        InputScaling scaling = model.metadata().scaling();
         LayerSizes s = model.network().sizes();
         Workspace ws = new Workspace(s, n);
         for (int i = 0; i < n * s.inputs(); i++) {

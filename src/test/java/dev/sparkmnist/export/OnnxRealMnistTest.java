@@ -43,7 +43,7 @@ class OnnxRealMnistTest {
             modelDir = Path.of(trained);
         } else {
             modelDir = work.resolve("model");
-            ModelStore.save(modelDir.toString(), OnnxFixtures.randomModel(64, InputScaling.STANDARD, 9), Map.of());
+            ModelStore.save(modelDir.toString(), OnnxFixtures.randomModel(64, InputScaling.MNIST_STANDARD, 9), Map.of());
         }
         SavedModel model = ModelStore.load(modelDir.toString());
         MnistFiles.Split test = MnistFiles.test(dir);

@@ -91,6 +91,16 @@ class HostileModelTest {
     }
 
     @Test
+    void unusableScalingOrClassNamesAreRefused() throws Exception {
+        refusedAfterEdit("kind", "\"inputScaling\" : \"unit\"", "\"inputScaling\" : \"zscore\"",
+                "expected one of raw, unit or standard");
+        refusedAfterEdit("factor", "\"inputTransform\" : null",
+                "\"inputTransform\" : {\"factor\" : -1, \"offset\" : 0}", "positive finite factor");
+        refusedAfterEdit("names", "\"classNames\" : null", "\"classNames\" : [\"a\", \"b\"]",
+                "classNames must hold 10");
+    }
+
+    @Test
     void garbageNpyShapeIsRefused() throws Exception {
         Path dir = validModel("garbage");
         byte[] b = Files.readAllBytes(dir.resolve("b1.npy"));

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.model.Json;
@@ -72,7 +73,7 @@ class RunReportTest {
         }
         assertTrue(plot.getRangeAxis().isInverted(), "true digit 0 belongs at the top");
 
-        BufferedImage png = decode(ConfusionChart.png(metrics.test(), "test"));
+        BufferedImage png = decode(ConfusionChart.png(metrics.test(), "test", ClassNames.of(null, 10, true)));
         assertEquals(ConfusionChart.WIDTH, png.getWidth());
         assertEquals(ConfusionChart.HEIGHT, png.getHeight());
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.cli.Main;
 import dev.sparkmnist.eval.ConfusionMatrix;
@@ -61,7 +62,8 @@ class TrainReportTest {
         ConfusionMatrix fromJson = new ConfusionMatrix(10, counts);
         byte[] onDisk = Files.readAllBytes(model.resolve(RunReport.CONFUSION_PNG));
         // Rendering is deterministic: the picture in the model directory is the one drawn from metrics.json's matrix.
-        assertArrayEquals(ConfusionChart.png(fromJson, "Test set confusion matrix"), onDisk,
+        assertArrayEquals(ConfusionChart.png(fromJson, "Test set confusion matrix",
+                ClassNames.of(null, 10, false)), onDisk,
                 "confusion.png was not drawn from the matrix in metrics.json");
         BufferedImage confusion = ImageIO.read(model.resolve(RunReport.CONFUSION_PNG).toFile());
         assertEquals(ConfusionChart.WIDTH, confusion.getWidth());
@@ -81,7 +83,11 @@ class TrainReportTest {
 
         String html = Files.readString(model.resolve(RunReport.REPORT_HTML), StandardCharsets.UTF_8);
         List<String> refs = RunReportTest.references(html);
-        assertEquals(3, refs.size(), "loss, confusion and mistakes pictures");
+        assertEquals(List.of(RunReport.SAMPLES_PNG, RunReport.LOSS_PNG, RunReport.CONFUSION_PNG,
+                RunReport.MISTAKES_PNG), refs, "training images, loss, confusion and mistakes pictures");
+        BufferedImage samples = ImageIO.read(model.resolve(RunReport.SAMPLES_PNG).toFile());
+        DigitGrid sampleGrid = DigitGrid.forCount(RunReport.SAMPLES_SHOWN, 28, 28, MistakeGallery.SCALE);
+        assertEquals(sampleGrid.width(RunReport.SAMPLES_SHOWN), samples.getWidth());
         for (String ref : refs) {
             assertTrue(Files.isRegularFile(model.resolve(ref)), "report.html references missing " + ref);
         }

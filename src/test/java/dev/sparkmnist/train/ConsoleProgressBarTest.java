@@ -43,7 +43,8 @@ class ConsoleProgressBarTest {
         assertTrue(text.startsWith("\r["), "redrawn with a carriage return: " + text);
         assertEquals(1, text.chars().filter(c -> c == '\n').count(), "one line, ended once: " + text);
         assertTrue(text.contains("it 40/40"), "the last state is always drawn: " + text);
-        assertEquals(4, p.history().size(), "history at 10, 20, 30, 40");
-        assertEquals(40, p.history().get(3).iteration());
+        assertEquals(5, p.history().size(), "history at 5 (the first round: the curve starts there), 10, 20, 30, 40");
+        assertEquals(5, p.history().get(0).iteration());
+        assertEquals(40, p.history().get(4).iteration());
     }
 }

@@ -65,7 +65,7 @@ class LocalSgdTest {
 
         for (int partitions : new int[] {1, 2}) {
             IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, MnistFiles.train(dir.toString()), partitions);
-            TrainingConfig config = new TrainingConfig(16, 1, InputScaling.STANDARD, partitions, 10, List.of(phase));
+            TrainingConfig config = new TrainingConfig(16, 1, InputScaling.MNIST_STANDARD, partitions, 10, List.of(phase));
             List<TrainingState> rounds = new ArrayList<>();
             new DistributedTrainer(sc, config, sampler, List.of((state, stats) -> rounds.add(state)))
                     .train(set.blocks(), TrainingState.start(start.copy()));
@@ -98,7 +98,7 @@ class LocalSgdTest {
                 if (drawn == 0) {
                     continue;
                 }
-                BatchAssembler.fill(block, indices, drawn, InputScaling.STANDARD, ws);
+                BatchAssembler.fill(block, indices, drawn, InputScaling.MNIST_STANDARD, ws);
                 double[] grad = new double[n];
                 Backprop.accumulate(new Network(sizes, w), ws, drawn, grad);
                 for (int i = 0; i < n; i++) {
