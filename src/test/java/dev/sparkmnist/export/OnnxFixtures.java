@@ -46,11 +46,11 @@ public final class OnnxFixtures {
 
     /**
      * Every kind of scaling a model can carry: raw, unit, MNIST's standardisation (older models) and statistics
-     * learnt from other data (inverted MNIST's mean and spread), so the stored values are what reaches the graph.
+     * learnt from other data (a brighter set's mean and spread), so the stored values are what reaches the graph.
      */
     public static java.util.stream.Stream<InputScaling> scalings() {
         return java.util.stream.Stream.of(InputScaling.RAW, InputScaling.UNIT, InputScaling.MNIST_STANDARD,
-                InputScaling.standardised(221.68, 78.57));
+                InputScaling.standardised(72.9, 90.0));
     }
 
     /** Our forward pass: row i holds the class probabilities of image i of {@code pixels} (784 bytes each). */
