@@ -15,6 +15,7 @@ import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
+import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
@@ -72,8 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println("data:  " + split.images());
             System.out.print(metrics.toText());
             if (metricsOut != null) {
-                java.nio.file.Files.write(java.nio.file.Path.of(metricsOut),
-                        Json.MAPPER.writeValueAsBytes(metrics.toJson()));
+                UserFiles.write(metricsOut, Json.MAPPER.writeValueAsBytes(metrics.toJson()));
             }
             if (reportDir != null) {
                 new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(), metrics,

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /**
@@ -60,6 +61,7 @@ public final class ModelRegistry {
         if (dir == null || dir.isBlank()) {
             throw new InvalidConfigException("--registry must name a directory");
         }
+        ObjectStores.warnIfRenameIsCopy(dir, "registry");
         return new ModelRegistry(dir);
     }
 
