@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.sparkmnist.fetch.MnistFetch;
+import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.pipeline.Presets;
@@ -28,7 +29,7 @@ import dev.sparkmnist.train.TrainingConfig;
                         + "replaces the preset's phases altogether.",
                 "Presets:",
                 "  default   784-512-10, standardised pixels, batch 256, 1,700 iterations of momentum SGD with 32"
-                        + " local steps per job; >= 98% test accuracy.",
+                        + " local steps per job; >= 98%% test accuracy.",
                 "  notebook  the original notebook: 784-25-10, raw pixels, batch 200, 20,000 iterations at lr 0.001"
                         + " / lambda 0.05, then 20,000 at lr 0.0001 / lambda 0.02."})
 public final class TrainCommand implements Callable<Integer> {
@@ -63,6 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
         Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
+        ObjectStores.warnIfRenameIsCopy(outDir, "model directory");
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
             JavaSparkContext sc = spark.context();
