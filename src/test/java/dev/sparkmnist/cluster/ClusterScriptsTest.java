@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -15,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -26,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.testing.Scripts;
 import dev.sparkmnist.testing.SyntheticDigits;
 
 /**
@@ -46,7 +44,7 @@ class ClusterScriptsTest {
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 2);
         Path state = tmp.resolve("cluster");
         int port = freePort();
-        Path jar = appJar(tmp.resolve("app.jar"));
+        Path jar = Scripts.appJar(tmp.resolve("app.jar"));
         Map<String, String> env = Map.of("SPARK_MNIST_CLUSTER_DIR", state.toString(),
                 "SPARK_MNIST_MASTER_PORT", Integer.toString(port), "SPARK_MNIST_WORKER_MEMORY", "1g",
                 "SPARK_MNIST_WORKER_CORES", "2", "SPARK_MNIST_APP_JAR", jar.toString(),
@@ -54,8 +52,8 @@ class ClusterScriptsTest {
         Process decoy = new ProcessBuilder("sleep", "900").start();
         List<Long> started = new ArrayList<>();
         try {
-            assertEquals(0, run(env, tmp.resolve("start.log"), 300, "cluster/start-cluster.sh"),
-                    "start-cluster.sh; log: " + read(tmp.resolve("start.log")));
+            assertEquals(0, Scripts.run(env, tmp.resolve("start.log"), 300, "cluster/start-cluster.sh"),
+                    "start-cluster.sh; log: " + Scripts.read(tmp.resolve("start.log")));
             started.add(pid(state.resolve("master.pid")));
             started.add(pid(state.resolve("worker-1.pid")));
             for (long pid : started) {
@@ -65,21 +63,21 @@ class ClusterScriptsTest {
                     Files.getPosixFilePermissions(state.resolve("spark-auth.conf"))));
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(state.resolve("driver-auth.args"))));
-            String masterLog = read(state.resolve("master.log"));
+            String masterLog = Scripts.read(state.resolve("master.log"));
             assertTrue(masterLog.contains("authentication enabled"), masterLog);
             assertFalse(masterLog.contains("REST server"), "no REST submission server: " + masterLog);
             assertFalse(listening(6066), "nothing listens on the REST port");
 
             Path model = tmp.resolve("model");
-            int submitted = run(env, tmp.resolve("submit.log"), 600, "./submit.sh", "--master",
+            int submitted = Scripts.run(env, tmp.resolve("submit.log"), 600, "./submit.sh", "--master",
                     "spark://127.0.0.1:" + port, "train", "--data-dir", data.toString(), "--out", model.toString(),
                     "--hidden", "8", "--iterations", "40", "--partitions", "2");
-            assertEquals(0, submitted, "submit.sh; log: " + read(tmp.resolve("submit.log")));
+            assertEquals(0, submitted, "submit.sh; log: " + Scripts.read(tmp.resolve("submit.log")));
             assertEquals(784 * 8 + 8 + 80 + 10, ModelStore.load(model.toString()).network().parameters().length);
             assertTrue(Files.exists(state.resolve("work-1")) && hasExecutorDir(state.resolve("work-1")),
                     "the job ran on the cluster's executors");
 
-            assertEquals(0, run(env, tmp.resolve("stop.log"), 120, "cluster/stop-cluster.sh"));
+            assertEquals(0, Scripts.run(env, tmp.resolve("stop.log"), 120, "cluster/stop-cluster.sh"));
             for (long pid : started) {
                 ProcessHandle.of(pid).ifPresent(h -> h.onExit().completeOnTimeout(h, 30, TimeUnit.SECONDS).join());
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid
@@ -98,37 +96,6 @@ class ClusterScriptsTest {
         }
     }
 
-    private static int run(Map<String, String> env, Path log, long seconds, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        pb.environment().remove("SPARK_HOME"); // the scripts must work without a Spark distribution
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                throw new AssertionError(String.join(" ", cmd) + " still running after " + seconds + " s: "
-                        + read(log));
-            }
-            return p.exitValue();
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-    }
-
-    /** The application jar for {@code spark.jars}: our compiled classes (picocli is on the driver's class path). */
-    private static Path appJar(Path jar) throws IOException {
-        Path classes = Path.of("target/classes");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                j.write(Files.readAllBytes(f));
-                j.closeEntry();
-            }
-        }
-        return jar;
-    }
-
     private static boolean hasExecutorDir(Path work) throws IOException {
         try (Stream<Path> apps = Files.list(work)) {
             return apps.anyMatch(p -> p.getFileName().toString().startsWith("app-"));
@@ -137,14 +104,6 @@ class ClusterScriptsTest {
 
     private static long pid(Path file) throws IOException {
         return Long.parseLong(Files.readString(file).trim());
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
     }
 
     private static int freePort() throws IOException {
