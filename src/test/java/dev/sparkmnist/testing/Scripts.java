@@ -65,4 +65,47 @@ public final class Scripts {
             return "(unreadable: " + e.getMessage() + ")";
         }
     }
+
+    /**
+     * A Spark installation as {@code submit.sh} finds one through {@code SPARK_HOME}: {@code jars} (the Spark jars
+     * Maven resolved, spark-launcher among them) and {@code bin/spark-submit} and {@code bin/spark-class}. Spark's
+     * own shell scripts ship only in the Spark distribution, not on Maven Central, so these two are minimal
+     * equivalents of them: spark-class asks {@code org.apache.spark.launcher.Main} for the command (after an empty
+     * line, NUL-separated, the launcher's exit code last) and runs it, as Spark's does, without its
+     * {@code load-spark-env.sh} step.
+     */
+    public static Path sparkHomeWithLauncher(Path dir) throws IOException {
+        ChildJvm.sparkHome(dir);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("spark-submit"), """
+                #!/usr/bin/env bash
+                SPARK_HOME="$(cd "$(dirname "$0")/.." && pwd)"
+                exec "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.SparkSubmit "$@"
+                """);
+        Files.writeString(bin.resolve("spark-class"), """
+                #!/usr/bin/env bash
+                export SPARK_HOME="$(cd "$(dirname "$0")/.." && pwd)"
+                export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
+                RUNNER="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+                CMD=()
+                DELIM=$'\\n'
+                while IFS= read -d "$DELIM" -r ARG; do
+                  if [[ "$DELIM" == "" ]]; then
+                    CMD+=("$ARG")
+                  elif [[ -z "$ARG" ]]; then
+                    DELIM=''
+                  else
+                    echo "$ARG"
+                  fi
+                done < <("$RUNNER" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"; \\
+                         printf "%d\\0" $?)
+                LAST=$((${#CMD[@]} - 1))
+                [[ "${CMD[$LAST]}" == 0 ]] || exit "${CMD[$LAST]}"
+                exec "${CMD[@]:0:$LAST}"
+                """);
+        for (String script : new String[] {"spark-submit", "spark-class"}) {
+            bin.resolve(script).toFile().setExecutable(true);
+        }
+        return dir;
+    }
 }
