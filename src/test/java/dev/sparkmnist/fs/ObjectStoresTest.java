@@ -25,8 +25,11 @@ class ObjectStoresTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (PrintStream capture = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setErr(capture);
-            ObjectStores.warnIfRenameIsCopy("s3a://bucket/once-" + System.nanoTime(), "registry");
+            String path = "s3a://bucket/once-" + System.nanoTime();
+            ObjectStores.warnIfRenameIsCopy(path, "registry");
             String first = err.toString(StandardCharsets.UTF_8);
+            ObjectStores.warnIfRenameIsCopy(path, "registry");
+            assertEquals(first, err.toString(StandardCharsets.UTF_8), "once per path");
             ObjectStores.warnIfRenameIsCopy("hdfs://nn:8020/registry", "registry");
             assertEquals(first, err.toString(StandardCharsets.UTF_8), "no warning for HDFS");
             assertTrue(first.startsWith("warning: registry s3a://bucket/once-") && first.contains("not atomic"),
