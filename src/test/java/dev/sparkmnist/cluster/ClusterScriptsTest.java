@@ -101,6 +101,14 @@ class ClusterScriptsTest {
                         branch + ": identical weights after losing an executor");
             }
 
+            // a driver pointed at the wrong state directory fails at once, naming the setting
+            Map<String, String> elsewhere = new HashMap<>(env);
+            elsewhere.put("SPARK_MNIST_CLUSTER_DIR", tmp.resolve("no-cluster-here").toString());
+            assertEquals(2, Scripts.run(elsewhere, tmp.resolve("wrong-dir.log"), 60, train(master, data,
+                    tmp.resolve("never"))));
+            assertTrue(Scripts.read(tmp.resolve("wrong-dir.log")).contains("SPARK_MNIST_CLUSTER_DIR"),
+                    Scripts.read(tmp.resolve("wrong-dir.log")));
+
             assertEquals(0, Scripts.run(env, tmp.resolve("stop.log"), 120, "cluster/stop-cluster.sh"));
             for (long pid : started) {
                 ProcessHandle.of(pid).ifPresent(h -> h.onExit().completeOnTimeout(h, 30, TimeUnit.SECONDS).join());
