@@ -60,6 +60,8 @@ if [[ "$MASTER" == spark://* && "${SPARK_MNIST_CLUSTER_AUTH:-on}" != off ]]; the
          "cluster without authentication" >&2
     exit 2
   fi
+  # That cluster listens on loopback only; so does the driver, its web UI included.
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 fi
 
 # JVM options from the conf file. The native-BLAS library name only where OpenBLAS is installed: elsewhere netlib
