@@ -87,7 +87,8 @@ class ClusterScriptsTest {
                     "the job ran on the cluster's executors");
             double[] expected = ModelStore.load(undisturbed.toString()).network().parameters();
 
-            // both branches of submit.sh, each losing an executor to kill -9 a sixth of the way through (time for the replacement to join)
+            // both branches of submit.sh, each losing an executor to kill -9 a sixth of the way through (leaving
+            // the replacement time to join)
             Map<String, String> withSpark = new HashMap<>(env);
             withSpark.put("SPARK_HOME", Scripts.sparkHomeWithLauncher(tmp.resolve("spark-home")).toString());
             for (Map<String, String> e : List.of(env, withSpark)) {
