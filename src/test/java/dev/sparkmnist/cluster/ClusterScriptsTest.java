@@ -129,7 +129,7 @@ class ClusterScriptsTest {
         }
     }
 
-    private static final long ITERATIONS = 180;
+    private static final long ITERATIONS = 150;
     private static final Pattern PROGRESS = Pattern.compile("iteration (\\d+)/");
 
     private static String[] train(String master, Path data, Path out) {

@@ -198,7 +198,7 @@ class HdfsCommandsTest {
     /**
      * {@code hdfs:///} paths through {@code submit.sh}, in JVMs of their own: the default file system named once by
      * {@code --conf spark.hadoop.fs.defaultFS} (train) and once by a {@code core-site.xml} in {@code HADOOP_CONF_DIR}
-     * (retrain, and {@code show}, which runs without a Spark context). Without either, {@code hdfs:///} fails.
+     * (retrain, and {@code show}, which runs without a Spark context).
      */
     @Test
     void hdfsTripleSlashPathsResolveThroughSparkHadoopConfAndHadoopConfDir() throws Exception {
@@ -227,13 +227,7 @@ class HdfsCommandsTest {
                 "--out", "hdfs:///viaenv/grid.png", "--count", "4"), Scripts.read(log));
         assertPng(read("/viaenv/grid.png"));
 
-        // without either setting, hdfs:/// has no namenode: one clear error, exit code 2 or 1, never a local write
-        log = tmp.resolve("none-show.log");
-        int code = Scripts.run(env, log, 120, "./submit.sh", "show", "--data-dir", "hdfs:///data", "--out",
-                "hdfs:///none/grid.png", "--count", "4");
-        assertTrue(code != 0, Scripts.read(log));
-        assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/none/grid.png")));
-        System.out.printf("four submit.sh runs on hdfs:/// paths: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("three submit.sh runs on hdfs:/// paths: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     private static byte[] read(String path) throws IOException {
