@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fs.HadoopConf;
 import dev.sparkmnist.idx.IdxHeader;
 import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
@@ -77,7 +78,7 @@ public final class AugmentedMnist {
 
     private static void copyTestSet(String sourceDir, String outDir) {
         MnistFiles.Split test = MnistFiles.test(sourceDir);
-        Configuration conf = new Configuration();
+        Configuration conf = HadoopConf.get();
         try {
             for (String f : new String[] {test.images(), test.labels()}) {
                 Path from = new Path(f);

@@ -13,13 +13,14 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.fs.HadoopConf;
+import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelFormatException;
 import dev.sparkmnist.model.ModelStore;
@@ -49,6 +50,7 @@ public final class CheckpointStore {
         this.root = new Path(dir);
         this.dir = dir;
         this.keep = keep;
+        ObjectStores.warnIfRenameIsCopy(dir, "checkpoint directory");
     }
 
     /** The checkpoint directory. */
@@ -193,7 +195,7 @@ public final class CheckpointStore {
     }
 
     private FileSystem fs() throws IOException {
-        return root.getFileSystem(new Configuration());
+        return root.getFileSystem(HadoopConf.get());
     }
 
     private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {

@@ -16,6 +16,7 @@ import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.fetch.DataFolder;
 import dev.sparkmnist.fetch.MnistIdentity;
+import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
@@ -81,8 +82,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.println("data:  " + split.images() + ": " + MnistIdentity.describe(mnist));
             System.out.print(metrics.toText(report.classNames()));
             if (metricsOut != null) {
-                java.nio.file.Files.write(java.nio.file.Path.of(metricsOut),
-                        Json.MAPPER.writeValueAsBytes(metrics.toJson()));
+                UserFiles.write(metricsOut, Json.MAPPER.writeValueAsBytes(metrics.toJson()));
             }
             if (reportDir != null) {
                 report.write(reportDir);

@@ -1,10 +1,6 @@
 package dev.sparkmnist.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -12,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.fetch.DataFolder;
+import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.report.DigitSample;
 import dev.sparkmnist.train.InvalidConfigException;
 
@@ -37,7 +34,7 @@ public final class ShowCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "42")
     long seed;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "PNG file to write (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--out", paramLabel = "FILE", description = "PNG file to write, any Hadoop path (default: ${DEFAULT-VALUE}).",
             defaultValue = "grid.png")
     String out;
 
@@ -57,15 +54,7 @@ public final class ShowCommand implements Callable<Integer> {
             default -> throw new InvalidConfigException("--split must be train or test, got '" + split + "'");
         };
         DigitSample sample = DigitSample.random(files, count, seed);
-        Path target = Path.of(out).toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-        try {
-            Files.write(tmp, sample.png(SCALE));
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        UserFiles.write(out, sample.png(SCALE));
         System.out.println(sample.tiles().size() + " " + split + " digits (seed " + seed + ") drawn to " + out);
         return ExitCodes.OK;
     }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.sparkmnist.fetch.MnistFetch;
+import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.pipeline.Presets;
@@ -70,6 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
         Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
+        ObjectStores.warnIfRenameIsCopy(outDir, "model directory");
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
             JavaSparkContext sc = spark.context();

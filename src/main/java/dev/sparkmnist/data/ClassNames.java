@@ -10,9 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * What the classes are called in tables, charts and captions, and what one of them is called: "digit" for MNIST
@@ -81,7 +82,7 @@ public record ClassNames(List<String> names, String noun) {
     public static List<String> fromFolder(String dataDir) {
         Path p = new Path(dataDir, FILE);
         try {
-            FileSystem fs = p.getFileSystem(new Configuration());
+            FileSystem fs = p.getFileSystem(HadoopConf.get());
             if (!fs.exists(p)) {
                 return null;
             }

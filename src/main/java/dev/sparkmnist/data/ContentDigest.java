@@ -10,9 +10,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * SHA-256 of a file's uncompressed content: the same digest whether the file is stored plain or gzipped, so a
@@ -26,7 +27,7 @@ public final class ContentDigest {
     public static String sha256Uncompressed(String path) {
         Path p = new Path(path);
         try {
-            FileSystem fs = p.getFileSystem(new Configuration());
+            FileSystem fs = p.getFileSystem(HadoopConf.get());
             boolean gz;
             try (InputStream in = fs.open(p)) {
                 gz = in.read() == 0x1f && in.read() == 0x8b;

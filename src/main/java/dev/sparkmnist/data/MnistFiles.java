@@ -3,9 +3,10 @@ package dev.sparkmnist.data;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * Where the four MNIST IDX files live in a data directory. Each may be stored plain or gzipped; the plain name
@@ -56,7 +57,7 @@ public final class MnistFiles {
         try {
             for (String candidate : new String[] {name, name + ".gz"}) {
                 Path p = new Path(dataDir, candidate);
-                if (p.getFileSystem(new Configuration()).exists(p)) {
+                if (p.getFileSystem(HadoopConf.get()).exists(p)) {
                     return p.toString();
                 }
             }

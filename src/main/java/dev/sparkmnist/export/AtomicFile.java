@@ -5,12 +5,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
+import dev.sparkmnist.fs.HadoopConf;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /**
@@ -24,7 +24,7 @@ final class AtomicFile {
     static void write(String path, byte[] content) {
         Path given = new Path(path);
         try {
-            FileSystem fs = given.getFileSystem(new Configuration());
+            FileSystem fs = given.getFileSystem(HadoopConf.get());
             Path target = fs.makeQualified(given); // a relative name gets its folder, so the temporary file has one
             if (fs.exists(target) && fs.getFileStatus(target).isDirectory()) {
                 throw new InvalidConfigException(path + ": is a directory; give a file name such as "

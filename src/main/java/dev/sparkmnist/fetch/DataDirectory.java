@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * The destination of a fetch, a local folder or any Hadoop path (HDFS, S3A...). Files are staged and verified in
@@ -29,7 +29,7 @@ final class DataDirectory {
         this.dir = dir;
         this.hadoopDir = new org.apache.hadoop.fs.Path(dir);
         try {
-            this.fs = hadoopDir.getFileSystem(new Configuration());
+            this.fs = hadoopDir.getFileSystem(HadoopConf.get());
             this.fs.setWriteChecksum(false);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot open file system: " + e.getMessage(), e);

@@ -10,10 +10,11 @@ import java.io.UncheckedIOException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * Reads IDX image and label files through Hadoop's {@link FileSystem}, so {@code file:}, {@code hdfs:} and
@@ -42,7 +43,7 @@ public final class IdxReader {
     public static IdxHeader readHeader(String path, IdxKind expected) {
         Path p = new Path(path);
         try {
-            FileSystem fs = p.getFileSystem(new Configuration());
+            FileSystem fs = p.getFileSystem(HadoopConf.get());
             long length = fileLength(fs, p, path);
             boolean gz = isGzip(fs, p);
             try (DataInputStream in = new DataInputStream(open(fs, p, gz))) {
@@ -103,7 +104,7 @@ public final class IdxReader {
         byte[] out = new byte[(int) (count * recordBytes)];
         Path p = new Path(header.path());
         try {
-            FileSystem fs = p.getFileSystem(new Configuration());
+            FileSystem fs = p.getFileSystem(HadoopConf.get());
             long offset = header.kind().headerBytes() + start * recordBytes;
             if (header.gzipped()) {
                 try (InputStream in = open(fs, p, true)) {

@@ -7,9 +7,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * Writes IDX image and label files (optionally gzipped) to any Hadoop path. Used by tests, the data generator and
@@ -78,7 +79,7 @@ public final class IdxWriter {
         Path target = new Path(path);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
-            FileSystem fs = target.getFileSystem(new Configuration());
+            FileSystem fs = target.getFileSystem(HadoopConf.get());
             fs.setWriteChecksum(false);
             try (OutputStream raw = fs.create(tmp, true);
                  OutputStream maybeGz = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw;

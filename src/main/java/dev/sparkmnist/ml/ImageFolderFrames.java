@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -23,6 +23,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+
+import dev.sparkmnist.fs.HadoopConf;
 
 /**
  * A folder of PNG/JPEG digit images as a DataFrame: {@code index} (position in path order, from 0), {@code path},
@@ -151,7 +153,7 @@ public final class ImageFolderFrames {
     private static byte[] readAll(String path) {
         Path p = new Path(path);
         try {
-            FileSystem fs = p.getFileSystem(new Configuration());
+            FileSystem fs = p.getFileSystem(HadoopConf.get());
             long len = fs.getFileStatus(p).getLen();
             if (len > 64L << 20) {
                 throw new BadInputException(path + ": " + len + " bytes is too large for a digit image");

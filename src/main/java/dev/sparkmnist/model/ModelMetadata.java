@@ -1,5 +1,7 @@
 package dev.sparkmnist.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +36,16 @@ public record ModelMetadata(String format, int formatVersion, int[] layers, Stri
                             String sparkVersion, String createdAt, Map<String, String> weightFiles) {
     public static final String FORMAT = "spark-mnist-model";
     public static final int FORMAT_VERSION = 1;
-    public static final Map<String, String> WEIGHT_FILES =
-            Map.of("W1", "W1.npy", "b1", "b1.npy", "W2", "W2.npy", "b2", "b2.npy");
+    /** Array name to file, in the order of the parameter vector: a fixed order keeps model.json byte-stable. */
+    public static final Map<String, String> WEIGHT_FILES = orderedWeightFiles();
+
+    private static Map<String, String> orderedWeightFiles() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String name : new String[] {"W1", "b1", "W2", "b2"}) {
+            m.put(name, name + ".npy");
+        }
+        return Collections.unmodifiableMap(m);
+    }
 
     /** A model as written before scaling values, class names and the data folder were stored. */
     public ModelMetadata(String format, int formatVersion, int[] layers, String activation, String output,

@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import dev.sparkmnist.fs.HadoopConf;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 
@@ -36,7 +36,7 @@ public final class ModelStore {
     public static void save(String dir, SavedModel model, Map<String, byte[]> extraFiles) {
         Path target = new Path(dir);
         try {
-            FileSystem fs = target.getFileSystem(new Configuration());
+            FileSystem fs = target.getFileSystem(HadoopConf.get());
             fs.setWriteChecksum(false);
             Path parent = target.getParent();
             if (parent != null) {
@@ -81,7 +81,7 @@ public final class ModelStore {
     public static java.util.Optional<byte[]> readExtra(String dir, String name) {
         Path p = new Path(dir, name);
         try {
-            FileSystem fs = p.getFileSystem(new Configuration());
+            FileSystem fs = p.getFileSystem(HadoopConf.get());
             return fs.exists(p) ? java.util.Optional.of(read(fs, p, dir)) : java.util.Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot read " + name + ": " + e.getMessage(), e);
@@ -92,7 +92,7 @@ public final class ModelStore {
     public static SavedModel load(String dir) {
         Path root = new Path(dir);
         try {
-            FileSystem fs = root.getFileSystem(new Configuration());
+            FileSystem fs = root.getFileSystem(HadoopConf.get());
             if (!fs.exists(root)) {
                 throw new ModelFormatException(dir + ": no such model directory");
             }

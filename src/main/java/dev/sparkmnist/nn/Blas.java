@@ -74,8 +74,23 @@ public final class Blas {
         return switch (choice) {
             case JAVA -> JavaBLAS.getInstance();
             case NATIVE -> loadNative();
-            case AUTO -> BLAS.getInstance();
+            case AUTO -> quietly(BLAS::getInstance);
         };
+    }
+
+    /**
+     * Runs netlib's loader with its java.util.logging warnings off: in {@code auto} a missing OpenBLAS is expected,
+     * and the job logs the BLAS it got itself ({@code BlasReport}); netlib would print a dlopen failure instead.
+     */
+    private static BLAS quietly(java.util.function.Supplier<BLAS> loader) {
+        java.util.logging.Logger netlib = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+        java.util.logging.Level before = netlib.getLevel();
+        netlib.setLevel(java.util.logging.Level.SEVERE);
+        try {
+            return loader.get();
+        } finally {
+            netlib.setLevel(before);
+        }
     }
 
     private static BLAS loadNative() {

@@ -35,6 +35,7 @@ import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.report.DigitSample;
 import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
+import dev.sparkmnist.train.CacheRebalancer;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.PhaseConfig;
@@ -129,7 +130,8 @@ public final class TrainingJob {
         listeners.add(session.listener());
         long trainStart = System.nanoTime();
         TrainingState end;
-        try {
+        try (CacheRebalancer rebalancer = new CacheRebalancer(sc, train.blocks())) {
+            listeners.add(rebalancer);
             end = new DistributedTrainer(sc, config, spec.sampler(), listeners)
                     .train(train.blocks(), session.startState());
         } catch (TrainingDivergedException e) {

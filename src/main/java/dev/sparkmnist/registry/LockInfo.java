@@ -22,6 +22,7 @@ public record LockInfo(String runId, String owner, String host, long pid, String
 
     /** One line for messages. */
     public String describe() {
-        return owner + " on " + host + " (pid " + pid + ", since " + acquiredAt + ", expires " + expiresAt + ")";
+        return owner + " on " + host + (pid > 0 ? " (pid " + pid + ", since " : " (since ") + acquiredAt
+                + ", expires " + expiresAt + ")";
     }
 }

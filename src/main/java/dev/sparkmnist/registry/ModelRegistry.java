@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sparkmnist.export.OnnxExport;
+import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /**
@@ -61,6 +62,7 @@ public final class ModelRegistry {
         if (dir == null || dir.isBlank()) {
             throw new InvalidConfigException("--registry must name a directory");
         }
+        ObjectStores.warnIfRenameIsCopy(dir, "registry");
         return new ModelRegistry(dir);
     }
 

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
+import dev.sparkmnist.fs.HadoopConf;
 import dev.sparkmnist.model.Json;
 
 /**
@@ -33,7 +34,7 @@ final class RegistryFiles {
 
     RegistryFiles(Path anyPath) {
         try {
-            Configuration conf = new Configuration();
+            Configuration conf = HadoopConf.get();
             this.fs = anyPath.getFileSystem(conf);
             fs.setWriteChecksum(false);
             this.fc = FileContext.getFileContext(fs.makeQualified(anyPath).toUri(), conf);

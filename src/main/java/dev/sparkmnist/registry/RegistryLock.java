@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryLock.class);
     private static final long POLL_MILLIS = 500;
+    private static final long PARTIAL_LOCK_RETRY_MILLIS = 1000;
+    private static final String UNREADABLE = "unreadable";
 
     private final RegistryFiles files;
     private final Path path;
@@ -79,23 +81,33 @@ public final class RegistryLock implements AutoCloseable {
         }
     }
 
-    /** The lock's holder; a lock file left empty or partial by a crash counts as expiring ttl after it was made. */
+    /**
+     * The lock's holder. The winner creates the file and then writes it, so a reader can find it empty or partial
+     * for a moment: it reads again for up to {@value #PARTIAL_LOCK_RETRY_MILLIS} ms. A lock file that stays
+     * unreadable (left partial by a crash) counts as expiring ttl after it was made.
+     */
     static LockInfo readHolder(RegistryFiles files, Path path, Duration ttl) {
-        try {
-            LockInfo info = files.readJsonOrNull(path, LockInfo.class);
-            if (info != null && info.expiresAt() != null) {
-                return info;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARTIAL_LOCK_RETRY_MILLIS);
+        while (true) {
+            try {
+                LockInfo info = files.readJsonOrNull(path, LockInfo.class);
+                if (info != null && info.expiresAt() != null) {
+                    return info;
+                }
+            } catch (RuntimeException e) {
+                // partial content: read again, then judge by the file's age
             }
-        } catch (RuntimeException e) {
-            // partial content: judge by the file's age
+            long mtime = files.modificationTime(path);
+            if (mtime < 0) {
+                return null; // released meanwhile
+            }
+            if (System.nanoTime() >= deadline) {
+                Instant made = Instant.ofEpochMilli(mtime);
+                return new LockInfo(UNREADABLE, "a run whose lock file is unreadable (being written, or left partial "
+                        + "by a crash)", "an unknown host", 0, made.toString(), made.plus(ttl).toString());
+            }
+            sleep(50);
         }
-        long mtime = files.modificationTime(path);
-        if (mtime < 0) {
-            return null; // released meanwhile
-        }
-        Instant made = Instant.ofEpochMilli(mtime);
-        return new LockInfo("unreadable", "unknown (unreadable lock file)", "unknown", -1, made.toString(),
-                made.plus(ttl).toString());
     }
 
     /**
@@ -113,7 +125,7 @@ public final class RegistryLock implements AutoCloseable {
         } catch (RuntimeException e) {
             moved = null; // partial content: the stale lock we judged by its age
         }
-        if (moved != null && !moved.runId().equals(stale.runId()) && !"unreadable".equals(stale.runId())) {
+        if (moved != null && !moved.runId().equals(stale.runId()) && !UNREADABLE.equals(stale.runId())) {
             files.rename(aside, path);
             return false;
         }

@@ -1,15 +1,9 @@
 package dev.sparkmnist.report;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import dev.sparkmnist.data.ClassNames;
@@ -17,6 +11,7 @@ import dev.sparkmnist.eval.Evaluator.Mistake;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
 import dev.sparkmnist.fetch.MnistIdentity;
+import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
@@ -135,25 +130,8 @@ public record RunReport(String title, ModelMetadata model, Metrics metrics, Curv
      */
     public void write(String dir) {
         Path root = new Path(dir);
-        try {
-            FileSystem fs = root.getFileSystem(new Configuration());
-            fs.setWriteChecksum(false);
-            fs.mkdirs(root);
-            for (Map.Entry<String, byte[]> f : files().entrySet()) {
-                Path tmp = new Path(root, "." + f.getKey() + ".tmp-" + UUID.randomUUID());
-                try (OutputStream out = fs.create(tmp, true)) {
-                    out.write(f.getValue());
-                }
-                Path target = new Path(root, f.getKey());
-                if (fs.exists(target)) {
-                    fs.delete(target, false);
-                }
-                if (!fs.rename(tmp, target)) {
-                    throw new IOException("rename " + tmp + " -> " + target + " failed");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot write the report: " + e.getMessage(), e);
+        for (Map.Entry<String, byte[]> f : files().entrySet()) {
+            UserFiles.write(new Path(root, f.getKey()), f.getValue());
         }
     }
 }

@@ -1,22 +1,23 @@
 package dev.sparkmnist.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -26,13 +27,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.testing.Scripts;
 import dev.sparkmnist.testing.SyntheticDigits;
 
 /**
- * The standalone cluster scripts: {@code cluster/start-cluster.sh} starts a master and a worker on 127.0.0.1
- * (REST submission server off, authentication on, secret files private), {@code ./submit.sh --master
- * spark://127.0.0.1:PORT train ...} trains on it, and {@code cluster/stop-cluster.sh} stops exactly the processes
- * the start script started: an unrelated process started beforehand survives.
+ * The standalone cluster as users run it: {@code cluster/start-cluster.sh} starts a master and two one-core
+ * workers on 127.0.0.1 (REST submission server off, authentication on, secret files private);
+ * {@code ./submit.sh --master spark://127.0.0.1:PORT train ...} trains on it, once undisturbed and then with each of
+ * its two branches (plain {@code java}, and {@code spark-submit} from a SPARK_HOME assembled from the Maven jars)
+ * while the test kills one executor with {@code kill -9}: the executors have the configured JVM options, the
+ * replacement executor gets its share of the cached blocks back, and the weights equal the undisturbed run's.
+ * {@code cluster/stop-cluster.sh} stops exactly the processes the start script started: an unrelated process
+ * started beforehand survives.
  */
 @Tag("multiprocess")
 @Timeout(900)
@@ -46,18 +52,19 @@ class ClusterScriptsTest {
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 2);
         Path state = tmp.resolve("cluster");
         int port = freePort();
-        Path jar = appJar(tmp.resolve("app.jar"));
+        Path jar = Scripts.appJar(tmp.resolve("app.jar"));
         Map<String, String> env = Map.of("SPARK_MNIST_CLUSTER_DIR", state.toString(),
                 "SPARK_MNIST_MASTER_PORT", Integer.toString(port), "SPARK_MNIST_WORKER_MEMORY", "1g",
-                "SPARK_MNIST_WORKER_CORES", "2", "SPARK_MNIST_APP_JAR", jar.toString(),
+                "SPARK_MNIST_WORKER_CORES", "1", "SPARK_MNIST_WORKERS", "2", "SPARK_MNIST_APP_JAR", jar.toString(),
                 "SPARK_MNIST_DRIVER_MEMORY", "1g");
         Process decoy = new ProcessBuilder("sleep", "900").start();
         List<Long> started = new ArrayList<>();
         try {
-            assertEquals(0, run(env, tmp.resolve("start.log"), 300, "cluster/start-cluster.sh"),
-                    "start-cluster.sh; log: " + read(tmp.resolve("start.log")));
+            assertEquals(0, Scripts.run(env, tmp.resolve("start.log"), 300, "cluster/start-cluster.sh"),
+                    "start-cluster.sh; log: " + Scripts.read(tmp.resolve("start.log")));
             started.add(pid(state.resolve("master.pid")));
             started.add(pid(state.resolve("worker-1.pid")));
+            started.add(pid(state.resolve("worker-2.pid")));
             for (long pid : started) {
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " runs");
             }
@@ -65,21 +72,45 @@ class ClusterScriptsTest {
                     Files.getPosixFilePermissions(state.resolve("spark-auth.conf"))));
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(state.resolve("driver-auth.args"))));
-            String masterLog = read(state.resolve("master.log"));
+            String masterLog = Scripts.read(state.resolve("master.log"));
             assertTrue(masterLog.contains("authentication enabled"), masterLog);
             assertFalse(masterLog.contains("REST server"), "no REST submission server: " + masterLog);
             assertFalse(listening(6066), "nothing listens on the REST port");
 
-            Path model = tmp.resolve("model");
-            int submitted = run(env, tmp.resolve("submit.log"), 600, "./submit.sh", "--master",
-                    "spark://127.0.0.1:" + port, "train", "--data-dir", data.toString(), "--out", model.toString(),
-                    "--hidden", "8", "--iterations", "40", "--partitions", "2");
-            assertEquals(0, submitted, "submit.sh; log: " + read(tmp.resolve("submit.log")));
-            assertEquals(784 * 8 + 8 + 80 + 10, ModelStore.load(model.toString()).network().parameters().length);
-            assertTrue(Files.exists(state.resolve("work-1")) && hasExecutorDir(state.resolve("work-1")),
+            String master = "spark://127.0.0.1:" + port;
+            List<Path> workers = List.of(state.resolve("worker-1.pid"), state.resolve("worker-2.pid"));
+            Path undisturbed = tmp.resolve("undisturbed");
+            assertEquals(0, Scripts.run(env, tmp.resolve("submit.log"), 600, train(master, data, undisturbed)),
+                    "submit.sh; log: " + Scripts.read(tmp.resolve("submit.log")));
+            assertTrue(Scripts.read(tmp.resolve("submit.log")).contains("plain java branch"));
+            assertTrue(hasExecutorDir(state.resolve("work-1")) && hasExecutorDir(state.resolve("work-2")),
                     "the job ran on the cluster's executors");
+            double[] expected = ModelStore.load(undisturbed.toString()).network().parameters();
 
-            assertEquals(0, run(env, tmp.resolve("stop.log"), 120, "cluster/stop-cluster.sh"));
+            // both branches of submit.sh, each losing an executor to kill -9 a sixth of the way through (leaving
+            // the replacement time to join)
+            Map<String, String> withSpark = new HashMap<>(env);
+            withSpark.put("SPARK_HOME", Scripts.sparkHomeWithLauncher(tmp.resolve("spark-home")).toString());
+            for (Map<String, String> e : List.of(env, withSpark)) {
+                String branch = e.containsKey("SPARK_HOME") ? "spark-submit branch" : "plain java branch";
+                Path model = tmp.resolve("disturbed-" + branch.split(" ")[0]);
+                String log = trainLosingAnExecutor(e, workers, train(master, data, model),
+                        tmp.resolve("disturbed-" + branch.split(" ")[0] + ".log"));
+                assertTrue(log.contains(branch), log);
+                assertTrue(log.contains("dropped from an executor"), "the replacement got its share back: " + log);
+                assertArrayEquals(expected, ModelStore.load(model.toString()).network().parameters(), 0.0,
+                        branch + ": identical weights after losing an executor");
+            }
+
+            // a driver pointed at the wrong state directory fails at once, naming the setting
+            Map<String, String> elsewhere = new HashMap<>(env);
+            elsewhere.put("SPARK_MNIST_CLUSTER_DIR", tmp.resolve("no-cluster-here").toString());
+            assertEquals(2, Scripts.run(elsewhere, tmp.resolve("wrong-dir.log"), 60, train(master, data,
+                    tmp.resolve("never"))));
+            assertTrue(Scripts.read(tmp.resolve("wrong-dir.log")).contains("SPARK_MNIST_CLUSTER_DIR"),
+                    Scripts.read(tmp.resolve("wrong-dir.log")));
+
+            assertEquals(0, Scripts.run(env, tmp.resolve("stop.log"), 120, "cluster/stop-cluster.sh"));
             for (long pid : started) {
                 ProcessHandle.of(pid).ifPresent(h -> h.onExit().completeOnTimeout(h, 30, TimeUnit.SECONDS).join());
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid
@@ -98,35 +129,66 @@ class ClusterScriptsTest {
         }
     }
 
-    private static int run(Map<String, String> env, Path log, long seconds, String... cmd) throws Exception {
+    private static final long ITERATIONS = 150;
+    private static final Pattern PROGRESS = Pattern.compile("iteration (\\d+)/");
+
+    private static String[] train(String master, Path data, Path out) {
+        return new String[] {"./submit.sh", "--master", master, "train", "--data-dir", data.toString(), "--out",
+            out.toString(), "--hidden", "8", "--iterations", Long.toString(ITERATIONS), "--local-steps", "1",
+            "--batch-size", "32", "--partitions", "2", "--log-every", "10", "--seed", "3"};
+    }
+
+    /**
+     * Runs {@code cmd}, and once its log shows a sixth of the iterations done, checks that both executors got the
+     * JVM options of {@code spark.executor.extraJavaOptions} and the log configuration, then kills one with
+     * {@code kill -9}. Returns the log of the run, which must succeed.
+     */
+    private static String trainLosingAnExecutor(Map<String, String> env, List<Path> workerPids, String[] cmd, Path log)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("SPARK_HOME");
         pb.environment().putAll(env);
-        pb.environment().remove("SPARK_HOME"); // the scripts must work without a Spark distribution
-        Process p = pb.start();
+        Process driver = pb.start();
         try {
-            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                throw new AssertionError(String.join(" ", cmd) + " still running after " + seconds + " s: "
-                        + read(log));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+            while (progress(Scripts.read(log)) < ITERATIONS / 6) {
+                assertTrue(driver.isAlive() && System.nanoTime() < deadline, "training reaches a sixth: "
+                        + Scripts.read(log));
+                Thread.sleep(50);
             }
-            return p.exitValue();
+            List<ProcessHandle> executors = new ArrayList<>();
+            for (Path worker : workerPids) {
+                ProcessHandle.of(pid(worker)).orElseThrow().descendants()
+                        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                        .forEach(executors::add);
+            }
+            assertEquals(2, executors.size(), "one executor per worker");
+            for (ProcessHandle h : executors) {
+                String args = Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline")).replace('\0', ' ');
+                assertTrue(args.contains("-XX:+UseTransparentHugePages") && args.contains("-Dlog4j.configurationFile=")
+                        && args.contains("--add-modules=jdk.incubator.vector"), "executor JVM options: " + args);
+            }
+            long at = progress(Scripts.read(log));
+            new ProcessBuilder("kill", "-9", Long.toString(executors.get(0).pid())).inheritIO().start().waitFor();
+            assertTrue(driver.waitFor(600, TimeUnit.SECONDS), "driver finishes: " + Scripts.read(log));
+            String text = Scripts.read(log);
+            assertEquals(0, driver.exitValue(), text);
+            String times = text.lines().filter(l -> l.contains("round time, median")).findFirst().orElse("(none)");
+            System.out.printf("executor killed at iteration %d of %d: %s%n", at, ITERATIONS, times);
+            return text;
         } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
+            driver.destroyForcibly();
         }
     }
 
-    /** The application jar for {@code spark.jars}: our compiled classes (picocli is on the driver's class path). */
-    private static Path appJar(Path jar) throws IOException {
-        Path classes = Path.of("target/classes");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                j.write(Files.readAllBytes(f));
-                j.closeEntry();
-            }
+    private static long progress(String log) {
+        Matcher m = PROGRESS.matcher(log.replace(",", ""));
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
         }
-        return jar;
+        return last;
     }
 
     private static boolean hasExecutorDir(Path work) throws IOException {
@@ -137,14 +199,6 @@ class ClusterScriptsTest {
 
     private static long pid(Path file) throws IOException {
         return Long.parseLong(Files.readString(file).trim());
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
     }
 
     private static int freePort() throws IOException {

@@ -42,6 +42,20 @@ class ModelStoreTest {
     }
 
     @Test
+    void modelJsonListsTheWeightFilesInParameterOrder() throws Exception {
+        String target = dir.resolve("m").toString();
+        ModelStore.save(target, model(5, 1), Map.of());
+        String json = Files.readString(dir.resolve("m").resolve(ModelStore.MODEL_JSON));
+        String files = json.substring(json.indexOf("\"weightFiles\""));
+        int w1 = files.indexOf("\"W1\"");
+        int b1 = files.indexOf("\"b1\"");
+        int w2 = files.indexOf("\"W2\"");
+        int b2 = files.indexOf("\"b2\"");
+        assertTrue(0 < w1 && w1 < b1 && b1 < w2 && w2 < b2, "W1, b1, W2, b2 in that order (a Map.of order changes "
+                + "from JVM to JVM): " + files);
+    }
+
+    @Test
     void replacingAModelIsAtomicAndLeavesNoTemporaries() throws Exception {
         String target = dir.resolve("m").toString();
         ModelStore.save(target, model(5, 1), Map.of());

@@ -175,6 +175,30 @@ class RegistryProtocolTest {
     }
 
     @Test
+    void aLockFileBeingWrittenIsReadOnceComplete() throws Exception {
+        ModelRegistry r = registry();
+        Files.createDirectories(dir.resolve("reg"));
+        Path lockFile = dir.resolve("reg/lock");
+        Files.writeString(lockFile, ""); // the winner created it and has not written it yet
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                Files.writeString(lockFile, "{\"runId\":\"live\",\"owner\":\"alice retrain\",\"host\":\"h1\","
+                        + "\"pid\":7,\"acquiredAt\":\"" + Instant.now() + "\",\"expiresAt\":\""
+                        + Instant.now().plusSeconds(600) + "\"}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        RegistryBusyException busy = assertThrows(RegistryBusyException.class,
+                () -> r.lock("bob", TTL, Duration.ZERO));
+        writer.join();
+        assertTrue(busy.getMessage().contains("alice retrain on h1 (pid 7"), busy.getMessage());
+        assertFalse(busy.getMessage().contains("pid -1"), busy.getMessage());
+    }
+
+    @Test
     void liveHolderRenewsItsLockPastTheTtl() throws Exception {
         ModelRegistry r = registry();
         try (RegistryLock lock = r.lock("slow run", Duration.ofMillis(600), Duration.ZERO)) {
