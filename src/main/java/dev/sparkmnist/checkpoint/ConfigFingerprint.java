@@ -39,6 +39,7 @@ public final class ConfigFingerprint {
         m.put("scaling", config.scaling().name());
         m.put("partitions", config.partitions());
         m.put("phases", config.phases());
+        m.put("scaleOut", config.scaleOut());
         m.put("sampler", sampler.getClass().getName());
         // How the trainer computes: a checkpoint from a build whose arithmetic differs would resume to weights
         // neither build produces on its own.
