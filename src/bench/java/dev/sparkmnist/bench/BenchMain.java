@@ -154,7 +154,8 @@ public final class BenchMain {
                 Averaging.parse(opt("averaging", so.averaging().label()), "--averaging"),
                 Double.parseDouble(opt("warmup", "" + so.warmupFraction())),
                 Double.parseDouble(opt("max-lr-scale", "" + so.maxRateScale())),
-                Double.parseDouble(opt("post-local", "" + so.postLocalFraction())));
+                Double.parseDouble(opt("post-local", "" + so.postLocalFraction())),
+                Integer.parseInt(opt("max-global-batch", "" + so.maxGlobalBatch())));
         return new TrainingConfig(Integer.parseInt(opt("hidden", "" + p.hidden())),
                 Long.parseLong(opt("seed", "42")), p.scaling(), partitions, 1_000_000, phases, spread);
     }

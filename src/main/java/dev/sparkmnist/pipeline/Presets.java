@@ -42,7 +42,7 @@ public final class Presets {
                     + "test accuracy",
             512, InputScaling.STANDARD, List.of(
                     new PhaseConfig(1_700, 256, 0.0005, 0.002, 0.9, 0, LearningRateSchedule.COSINE)),
-            new ScaleOut(128, Averaging.AUTO, 0.1, 8, 0.1));
+            new ScaleOut(128, Averaging.AUTO, 0.1, 8, 0.1, 512));
 
     private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT);
 

@@ -36,7 +36,7 @@ public final class ExecutorLossDriver {
         // come out the same whichever executor ran which task.
         TrainingConfig config = new TrainingConfig(16, 21, InputScaling.UNIT, 8, 50, List.of(
                 new PhaseConfig(Long.parseLong(args[2]), 32, 0.01, 0.001, 0.9, 2, LearningRateSchedule.COSINE)),
-                new ScaleOut(4, Averaging.BMUF, 0, 1, 0));
+                new ScaleOut(4, Averaging.BMUF, 0, 1, 0, 0));
         try (SparkContexts.Handle spark = SparkContexts.open("executor loss test")) {
             for (String name : new String[] {"undisturbed", "disturbed"}) {
                 Path progress = work.resolve("progress-" + name);

@@ -144,7 +144,7 @@ class LocalSgdTest {
         Network start = Network.initialise(sizes, 8);
         int partitions = 4;
         PhaseConfig phase = new PhaseConfig(8, 20, 0.004, 0.5, 0.9, 2, LearningRateSchedule.CONSTANT);
-        ScaleOut spread = new ScaleOut(10, Averaging.BMUF, 0, 1, 0);
+        ScaleOut spread = new ScaleOut(10, Averaging.BMUF, 0, 1, 0, 0);
         TrainingConfig config = new TrainingConfig(16, 3, InputScaling.STANDARD, partitions, 10, List.of(phase),
                 spread);
         PhasePlan plan = config.plan(0);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ScaleOutPlanTest {
     private static final PhaseConfig AUTO = new PhaseConfig(1_700, 256, 0.0005, 0.002, 0.9, 0,
             LearningRateSchedule.COSINE);
-    private static final ScaleOut SPREAD = new ScaleOut(128, Averaging.AUTO, 0.1, 8, 0.1);
+    private static final ScaleOut SPREAD = new ScaleOut(128, Averaging.AUTO, 0.1, 8, 0.1, 0);
 
     @Test
     void twoPartitionsRunThePhaseAsConfigured() {
@@ -47,13 +47,14 @@ class ScaleOutPlanTest {
         PhasePlan capped = plain.plan(AUTO, 64);   // global 8192 = 32x, capped at 8x
         assertEquals(8192, capped.globalBatch());
         assertEquals(54, capped.iterations());
-        assertEquals(4, capped.localSteps());
+        assertEquals(8, capped.localSteps());
         assertEquals(AUTO.learningRate() * 256 * 8, capped.perSampleRate(), 1e-12);
     }
 
     @Test
     void blockMomentumKeepsTheReferenceRateAndGrowsMomentumWithPartitions() {
-        PhasePlan p = SPREAD.plan(AUTO, 32);
+        assertEquals(Averaging.PLAIN, SPREAD.plan(AUTO, 32).averaging(), "auto is plain averaging");
+        PhasePlan p = SPREAD.with(128, Averaging.BMUF).plan(AUTO, 32);
         assertEquals(Averaging.BMUF, p.averaging());
         assertEquals(1 - 1 / 32.0, p.blockMomentum(), 0);
         assertEquals(AUTO.learningRate() * 256, p.perSampleRate(), 1e-12);
@@ -78,14 +79,28 @@ class ScaleOutPlanTest {
         assertEquals(256, p.globalBatch());
         assertEquals(0, p.partitionBatch());
         assertEquals(1_700, p.iterations());
-        assertEquals(4, p.localSteps());
+        assertEquals(8, p.localSteps());
+    }
+
+    @Test
+    void theGlobalBatchCapShrinksThePartitionBatch() {
+        ScaleOut capped = new ScaleOut(128, Averaging.AUTO, 0.1, 8, 0.1, 512);
+        assertEquals(256, capped.plan(AUTO, 2).globalBatch());
+        assertEquals(512, capped.plan(AUTO, 4).globalBatch());
+        PhasePlan p = capped.plan(AUTO, 32);
+        assertEquals(16, p.partitionBatch());
+        assertEquals(512, p.globalBatch());
+        assertEquals(850, p.iterations());
+        assertEquals(8, p.localSteps());
+        assertEquals(AUTO.learningRate() * 512, p.perSampleRate(), 1e-12);
+        assertEquals(1, new ScaleOut(128, Averaging.AUTO, 0.1, 8, 0.1, 512).plan(AUTO, 1024).partitionBatch());
     }
 
     @Test
     void badSettingsNameTheirOption() {
         assertEquals("--partition-batch must be 0 (split) or positive, got -1", assertThrows(
-                InvalidConfigException.class, () -> new ScaleOut(-1, Averaging.PLAIN, 0, 1, 0)).getMessage());
-        assertThrows(InvalidConfigException.class, () -> new ScaleOut(8, Averaging.PLAIN, 0, 0.5, 0));
+                InvalidConfigException.class, () -> new ScaleOut(-1, Averaging.PLAIN, 0, 1, 0, 0)).getMessage());
+        assertThrows(InvalidConfigException.class, () -> new ScaleOut(8, Averaging.PLAIN, 0, 0.5, 0, 0));
         assertEquals("--averaging must be plain, bmuf, post-local or auto, got 'slow'", assertThrows(
                 InvalidConfigException.class, () -> Averaging.parse("slow", "--averaging")).getMessage());
         assertEquals(Averaging.POST_LOCAL, Averaging.parse("post-local", "--averaging"));
