@@ -41,8 +41,8 @@ def read_idx(folder, name):
 RECIPES = [
     dict(name="512 tanh, standardised, SGD m0.9 lr 0.1, batch 256, cosine 5 epochs",
          hidden=512, scaling="standard", optimiser="sgd", lr=0.1, batch=256, epochs=5, schedule="cosine"),
-    dict(name="100 tanh, 0..1 pixels, SGD m0.9 lr 0.05, batch 128, 5 epochs",
-         hidden=100, scaling="unit", optimiser="sgd", lr=0.05, batch=128, epochs=5, schedule="constant"),
+    dict(name="100 tanh, 0..1 pixels, SGD m0.9 lr 0.05, batch 128, 10 epochs",
+         hidden=100, scaling="unit", optimiser="sgd", lr=0.05, batch=128, epochs=10, schedule="constant"),
     dict(name="512 tanh, standardised, Adam lr 1e-3, batch 128, cosine 5 epochs",
          hidden=512, scaling="standard", optimiser="adam", lr=1e-3, batch=128, epochs=5, schedule="cosine"),
 ]

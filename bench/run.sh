@@ -2,7 +2,7 @@
 # The side-by-side benchmark: our default preset vs Spark MLlib's MultilayerPerceptronClassifier on the same MNIST
 # files and the same local[2] Spark, the gradient kernel vs the gemm ceiling, cache bytes per pixel, and throughput
 # on generated 600k / 3M training sets. Prints a table; writes bench/results.json. Not part of `mvn test`.
-#   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc] ...
+#   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc,pytorch]
 # Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
 # 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).
 set -euo pipefail
@@ -29,7 +29,24 @@ fi
 mapfile -t JAVA_OPTS < <(grep -v '^#' conf/java-options)
 # BENCH_JAVA_OPTS: extra JVM flags, e.g. -Dspark.task.maxDirectResultSize=1m to compare a Spark setting.
 read -r -a EXTRA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
-exec java -Xmx"${BENCH_HEAP:-10g}" "${JAVA_OPTS[@]}" "${BLAS_OPT[@]}" "${EXTRA_OPTS[@]}" \
-  -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
-  -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
-  -cp "target/bench-classes:$CP" dev.sparkmnist.bench.BenchMain --data-dir "$DATA_DIR" "$@"
+# --only and --out, for the PyTorch peer below (BenchMain reads the same options itself).
+ONLY="" OUT="bench/results.json"
+for ((i = 1; i <= $#; i++)); do
+  case "${!i}" in
+    --only) j=$((i + 1)); ONLY="${!j}" ;;
+    --out) j=$((i + 1)); OUT="${!j}" ;;
+  esac
+done
+if [[ "$ONLY" != pytorch ]]; then
+  java -Xmx"${BENCH_HEAP:-10g}" "${JAVA_OPTS[@]}" "${BLAS_OPT[@]}" "${EXTRA_OPTS[@]}" \
+    -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
+    -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
+    -cp "target/bench-classes:$CP" dev.sparkmnist.bench.BenchMain --data-dir "$DATA_DIR" "$@"
+fi
+
+# The PyTorch peer (bench/pytorch.sh; skipped with the reason when Debian's python3-torch is absent), in the same
+# run as ours so the ratio compares like with like: `vsPytorch` in the results file. Runs when no --only is given
+# or --only names pytorch (alone, it reads our time from the results file already there).
+if [[ -z "$ONLY" || ",$ONLY," == *,pytorch,* ]]; then
+  bench/pytorch.sh "$DATA_DIR" "$OUT"
+fi
