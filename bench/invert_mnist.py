@@ -4,8 +4,8 @@
 A quick stand-in for "other IDX data" whose statistics differ from MNIST's (pixel mean about 222 instead of 33):
 used to measure that `standard` scaling learns its mean and standard deviation from the training data.
 
-    python3 bench/invert_mnist.py ../shared/data/mnist /tmp/inverted-mnist
-    ./submit.sh train --data-dir /tmp/inverted-mnist --out /tmp/inverted-model --offline
+    python3 bench/invert_mnist.py data/mnist data/inverted-mnist
+    ./submit.sh train --data-dir data/inverted-mnist --out models/inverted --offline
 """
 import gzip
 import os
