@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -23,29 +25,29 @@ public final class UserFiles {
     }
 
     /** As {@link #write(String, byte[])}. */
-    public static void write(Path target, byte[] content) {
-        FileSystem fs = HadoopConf.fileSystem(target);
+    public static void write(Path given, byte[] content) {
+        FileSystem fs = HadoopConf.fileSystem(given);
+        Path target = fs.makeQualified(given); // a relative name gets its folder, so the temporary file has one
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         try {
             fs.setWriteChecksum(false);
+            if (fs.exists(target) && fs.getFileStatus(target).isDirectory()) {
+                throw new IOException("it is a directory");
+            }
             if (!fs.mkdirs(target.getParent())) {
                 throw new IOException("cannot create directory " + target.getParent());
             }
-            try (OutputStream out = fs.create(tmp, true)) {
+            try (OutputStream out = fs.create(tmp, false)) {
                 out.write(content);
             }
-            if (fs.exists(target)) {
-                if (fs.getFileStatus(target).isDirectory()) {
-                    throw new IOException("it is a directory");
-                }
-                fs.delete(target, false);
-            }
+            // The local file system renames over an existing file atomically (POSIX rename); HDFS refuses, and
+            // there FileContext's OVERWRITE rename is the atomic replace: a reader never finds the file missing.
             if (!fs.rename(tmp, target)) {
-                throw new IOException("rename " + tmp + " -> " + target + " failed");
+                FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, target, Options.Rename.OVERWRITE);
             }
         } catch (IOException e) {
             deleteQuietly(fs, tmp);
-            throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
+            throw new UncheckedIOException(given + ": cannot write: " + e.getMessage(), e);
         }
     }
 
