@@ -5,7 +5,8 @@
 #   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc,pytorch,scaleout]
 #   The scaleout section (issue 12) trains the default preset at 2..64 partitions and projects epoch time on N
 #   one-core executors: bench/run.sh --only scaleout [--scaleout-partitions 2,4,8,16,32,64] [--scaleout-seeds 42,7,1]
-#   [--scaleout-large-seeds 42] (seeds from 32 partitions on, default: the same)
+#   [--scaleout-large-seeds 42] (seeds from 32 partitions on, default: the same) [--scaleout-reuse FILE] (summarise
+#   and project the runs of an earlier results file again, without training)
 # Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
 # 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).
 set -euo pipefail

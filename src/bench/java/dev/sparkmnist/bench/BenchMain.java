@@ -352,13 +352,22 @@ public final class BenchMain {
         section.put("runs", runs);
         section.put("medians", medians);
         json.put("scaleout", section);
+        // --scaleout-reuse FILE: the runs of an earlier results file, summarised and projected again (no training).
+        Map<Integer, List<Map<String, Object>>> reused = reusedScaleOutRuns(opt("scaleout-reuse", ""));
         for (String ps : opt("scaleout-partitions", "2,4,8,16,32,64").split(",")) {
             int p = Integer.parseInt(ps.trim());
             List<Map<String, Object>> here = new ArrayList<>();
             // --scaleout-large-seeds: fewer seeds from 32 partitions on, where a run takes one Spark job per
             // iteration over many tasks (minutes each on two cores).
             String[] these = p >= 32 ? opt("scaleout-large-seeds", String.join(",", seeds)).split(",") : seeds;
-            for (String seed : these) {
+            if (reused != null) {
+                here.addAll(reused.getOrDefault(p, List.of()));
+                runs.addAll(here);
+                if (here.isEmpty()) {
+                    continue;
+                }
+            }
+            for (String seed : reused == null ? these : new String[0]) {
                 Map<String, Object> r = ScaleOutBench.run(sc, dataDir, test, ours, p, Long.parseLong(seed.trim()));
                 System.err.println("scaleout: " + ScaleOutBench.describe(r));
                 runs.add(r);
@@ -370,17 +379,17 @@ public final class BenchMain {
             med.putAll(medians(here, "epochsTo980", "roundsTo980", "finalTestAccuracy", "trainSeconds",
                     "computeSecondsPerSample", "roundOverheadSeconds"));
             medians.add(med);
-            row(String.format(Locale.ROOT, "scale-out %d partitions (%s, H %d, batch %d): epochs / rounds to 98.0%%, "
+            row(String.format(Locale.ROOT, "scale-out %d partitions (%s, K %d, batch %d): epochs / rounds to 98.0%%, "
                             + "final acc (median of %d), MB per round / epoch", p, med.get("averaging"),
                     ((Number) med.get("localSteps")).intValue(), ((Number) med.get("globalBatch")).intValue(),
-                    these.length), f(med.get("epochsTo980"), 2) + " / " + f(med.get("roundsTo980"), 0) + ", "
+                    here.size()), f(med.get("epochsTo980"), 2) + " / " + f(med.get("roundsTo980"), 0) + ", "
                     + f(med.get("finalTestAccuracy"), 4) + " " + med.get("finalTestAccuracyAll") + ", "
                     + f(ScaleOutBench.num(med, "bytesPerRound") / 1e6, 0) + " / "
                     + f(ScaleOutBench.num(med, "bytesPerEpoch") / 1e6, 0),
                     ScaleOutBench.num(med, "finalTestAccuracy") >= 0.98 ? "met" : "missed");
         }
         double bandwidth = Double.parseDouble(opt("bandwidth", "1.25e9"));
-        Map<String, Object> proj = ScaleOutBench.projection(medians, bandwidth);
+        Map<String, Object> proj = ScaleOutBench.projection(runs, bandwidth);
         section.put("projection", proj);
         for (Object o : (List<?>) proj.get("rows")) {
             Map<?, ?> r = (Map<?, ?>) o;
@@ -392,6 +401,26 @@ public final class BenchMain {
                             + "), speed-up " + f(r.get("speedupOverOne"), 1), "");
         }
         save(out);
+    }
+
+    /** The scale-out runs of an earlier results file by partition count; null when {@code file} is empty. */
+    @SuppressWarnings("unchecked")
+    private static Map<Integer, List<Map<String, Object>>> reusedScaleOutRuns(String file) throws IOException {
+        if (file.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> earlier = Json.MAPPER.readValue(Path.of(file).toFile(), Map.class);
+        Map<String, Object> section = (Map<String, Object>) earlier.get("scaleout");
+        if (section == null) {
+            throw new IllegalArgumentException("--scaleout-reuse " + file + ": no scaleout section");
+        }
+        Map<Integer, List<Map<String, Object>>> byPartitions = new java.util.TreeMap<>();
+        for (Map<String, Object> r : (List<Map<String, Object>>) section.get("runs")) {
+            // NaN was written as a string ("not reached"): read it back as a number.
+            r.replaceAll((k, v) -> "NaN".equals(v) ? Double.NaN : v);
+            byPartitions.computeIfAbsent(((Number) r.get("partitions")).intValue(), k -> new ArrayList<>()).add(r);
+        }
+        return byPartitions;
     }
 
     private static Map<String, Object> medians(List<Map<String, Object>> runs, String... keys) {

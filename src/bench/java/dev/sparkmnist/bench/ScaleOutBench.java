@@ -83,20 +83,21 @@ final class ScaleOutBench {
 
     /**
      * Projected seconds per epoch on N one-core executors, for every measured partition count N:
-     * {@code T(N) = R(N) * (s * H(N) * b + c0 + c1 * N + N * 8p / bandwidth)} with R(N) rounds per epoch, s the
-     * measured compute seconds per sample on one core, H(N) * b the samples a task works through per round,
-     * c0 + c1 * N the per-round cost fitted over the measured partition counts, and 8p bytes (parameters and
-     * velocity as float) collected from each executor into the driver. One executor (the baseline) runs the
-     * 2-partition plan's tasks one after the other: {@code T1 = R(2) * (2 * s * H(2) * b + c0 + 2 * c1)}.
+     * {@code T(N) = R(N) * (a + s * K(N) * b / N + c0 + c1 * N + N * 8p / bandwidth)} with R(N) rounds per epoch,
+     * {@code a + s * K(N) * b / N} one task's time for the K(N) * b / N samples it works through per round (a its
+     * fixed cost, s the compute per sample on one core, both fitted over all runs: a task's time is
+     * {@code a + s * samples}), c0 + c1 * N the per-round cost beyond the tasks fitted over the measured partition
+     * counts, and 8p bytes (parameters and velocity as float) collected from each executor into the driver. One
+     * executor (the baseline) runs the 2-partition plan's tasks one after the other:
+     * {@code T1 = R(2) * (2 * (a + s * K(2) * b / 2) + c0 + 2 * c1 + 2 * 8p / bandwidth)}.
      */
     static Map<String, Object> projection(List<Map<String, Object>> runs, double bandwidthBytesPerSecond) {
         double[] fit = fitRoundCost(runs);
-        List<Double> perSample = new ArrayList<>();
-        for (Map<String, Object> r : runs) {
-            perSample.add(num(r, "computeSecondsPerSample"));
-        }
-        double s = perSample.stream().sorted().toList().get(perSample.size() / 2);
+        double[] task = fitTaskCost(runs);
+        double a = task[0];
+        double s = task[1];
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("taskFixedSeconds", a);
         out.put("computeSecondsPerSample", s);
         out.put("roundCostFixedSeconds", fit[0]);
         out.put("roundCostPerPartitionSeconds", fit[1]);
@@ -108,7 +109,7 @@ final class ScaleOutBench {
             if (rows.stream().anyMatch(x -> (int) x.get("executors") == n)) {
                 continue;
             }
-            double perTask = s * (num(r, "localSteps") * num(r, "globalBatch") / n);
+            double perTask = a + s * (num(r, "localSteps") * num(r, "globalBatch") / n);
             double round = fit[0] + fit[1] * n;
             double comm = num(r, "bytesPerRound") / 2 / bandwidthBytesPerSecond;
             double rpe = num(r, "roundsPerEpoch");
@@ -134,6 +135,35 @@ final class ScaleOutBench {
         }
         out.put("rows", rows);
         return out;
+    }
+
+    /**
+     * Least-squares fit of the runs' time inside tasks to {@code a * tasks + s * samples}: {a, s}, a task's fixed
+     * cost and its compute per sample. Many small tasks (synchronous rounds over many partitions) measure a, the
+     * few large ones of local SGD measure s.
+     */
+    static double[] fitTaskCost(List<Map<String, Object>> runs) {
+        double tt = 0;
+        double tn = 0;
+        double nn = 0;
+        double ty = 0;
+        double ny = 0;
+        for (Map<String, Object> r : runs) {
+            double y = num(r, "taskSeconds");
+            double t = num(r, "rounds") * num(r, "partitions");
+            double n = y / num(r, "computeSecondsPerSample");
+            tt += t * t;
+            tn += t * n;
+            nn += n * n;
+            ty += t * y;
+            ny += n * y;
+        }
+        double den = tt * nn - tn * tn;
+        if (den == 0) {
+            return new double[] {0, ny / nn};
+        }
+        double a = Math.max(0, (ty * nn - tn * ny) / den);
+        return new double[] {a, a == 0 ? ny / nn : (tt * ny - tn * ty) / den};
     }
 
     /** Least-squares line through (partitions, per-round overhead): {c0, c1}. */
