@@ -3,6 +3,7 @@ package dev.sparkmnist.pipeline;
 import java.util.List;
 import java.util.Map;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
@@ -10,12 +11,21 @@ import dev.sparkmnist.train.PhaseConfig;
 /**
  * Named starting points for a training run. {@code notebook} is the original notebook exactly (the fidelity
  * check: raw pixels, 25 hidden units, two plain-SGD phases); {@code default} is what reaches 98% test accuracy on
- * MNIST in about 10 seconds of training on two cores.
+ * MNIST in about 10 seconds of training on two cores; {@code best} is the most accurate, about 99.2%, with
+ * distortions of the training images.
  */
 public final class Presets {
-    /** A preset: network width, input scaling and phases. */
+    /** 100 epochs of MNIST's 60,000 images in batches of 256. */
+    private static final long BEST_ITERATIONS = 23_440;
+
+    /** A preset: network width, input scaling, phases and the distortions of the training images. */
     public record Preset(String name, String description, int hidden, InputScaling.Kind scaling,
-                         List<PhaseConfig> phases) {
+                         List<PhaseConfig> phases, Augmentation augmentation) {
+        /** A preset that trains on the stored images. */
+        public Preset(String name, String description, int hidden, InputScaling.Kind scaling,
+                      List<PhaseConfig> phases) {
+            this(name, description, hidden, scaling, phases, Augmentation.NONE);
+        }
     }
 
     public static final Preset NOTEBOOK = new Preset("notebook",
@@ -38,7 +48,20 @@ public final class Presets {
             512, InputScaling.Kind.STANDARD, List.of(
                     new PhaseConfig(1_700, 256, 0.0005, 0.002, 0.9, 32, LearningRateSchedule.COSINE)));
 
-    private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT);
+    /**
+     * The most accurate: the notebook's shape at Simard et al.'s width (784-800-10) trained on images distorted
+     * afresh at every step on the executors (small affine maps and Simard's elastic field), long enough for the
+     * distortions to pay, with a cosine schedule (README, "The best preset").
+     */
+    public static final Preset BEST = new Preset("best",
+            "784-800-10 on standardised pixels, training images distorted on the executors (affine + elastic), "
+                    + "momentum SGD with 32 local steps per Spark job and a cosine schedule; about 99.2% test accuracy",
+            800, InputScaling.Kind.STANDARD, List.of(
+                    new PhaseConfig(BEST_ITERATIONS, 256, 0.0005, 0.0005, 0.9, 32, LearningRateSchedule.COSINE)),
+            new Augmentation(10, 0.1, 0.1, 1.5, 34, 4));
+
+    private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT,
+            BEST.name(), BEST);
 
     private Presets() {
     }

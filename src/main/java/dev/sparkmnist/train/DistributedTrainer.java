@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
@@ -78,7 +79,7 @@ public final class DistributedTrainer {
                 }
                 boolean local = phase.localSteps() > 1;
                 StepPlan plan = new StepPlan(config.seed(), globalStep, rates, phase.batchSize(), partitions,
-                        config.scaling(), phase.lambda(), phase.momentum(), local, sampler);
+                        config.scaling(), phase.lambda(), phase.momentum(), local, sampler, config.augmentation());
                 RoundOutcome outcome = runRound(blocks, sizes, net, velocity, plan);
                 if (!local) {
                     MomentumSgd.step(sizes, net.parameters(), velocity, outcome.combined(), rates[0], phase.lambda(),
@@ -117,7 +118,7 @@ public final class DistributedTrainer {
      */
     public double[] batchGradient(JavaRDD<ImageBlock> blocks, Network net, long step, int batchSize) {
         StepPlan plan = new StepPlan(config.seed(), step, new double[] {0}, batchSize, blocks.getNumPartitions(),
-                config.scaling(), 0, 0, false, sampler);
+                config.scaling(), 0, 0, false, sampler, Augmentation.NONE);
         RoundOutcome outcome = runRound(blocks, net.sizes(), net, null, plan);
         double[] out = Arrays.copyOf(outcome.combined(), outcome.combined().length + 1);
         out[out.length - 1] = outcome.lossSum();

@@ -1,15 +1,18 @@
 package dev.sparkmnist.train;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.InputScaling;
 
 import java.io.Serializable;
 
 /**
  * What every partition does in one Spark job: which global steps, with which batch size and learning rates, and
- * whether it returns a gradient (synchronous SGD) or runs the steps itself and returns its model (local SGD).
+ * whether it returns a gradient (synchronous SGD) or runs the steps itself and returns its model (local SGD), and
+ * how its training images are distorted ({@link Augmentation#NONE}: not at all).
  */
 record StepPlan(long seed, long firstStep, double[] learningRates, int batchSize, int partitions, InputScaling scaling,
-                double lambda, double momentum, boolean local, BatchSampler sampler) implements Serializable {
+                double lambda, double momentum, boolean local, BatchSampler sampler, Augmentation augmentation)
+        implements Serializable {
 
     int steps() {
         return learningRates.length;

@@ -3,6 +3,7 @@ package dev.sparkmnist.train;
 import java.io.Serializable;
 import java.util.List;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.InputScaling;
 
 /**
@@ -16,9 +17,16 @@ import dev.sparkmnist.data.InputScaling;
  * @param partitions how many partitions (and so tasks per Spark job) the training data is split into
  * @param logEvery   iterations between progress lines
  * @param phases     one or more training phases, run in order
+ * @param augmentation how training images are distorted on the executors, {@link Augmentation#NONE} for not
  */
 public record TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
-                             List<PhaseConfig> phases) implements Serializable {
+                             List<PhaseConfig> phases, Augmentation augmentation) implements Serializable {
+
+    /** Without distortions. */
+    public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
+                          List<PhaseConfig> phases) {
+        this(hidden, seed, scaling, partitions, logEvery, phases, Augmentation.NONE);
+    }
 
     public TrainingConfig {
         PhaseConfig.require(hidden >= 1 && hidden <= 100_000, "--hidden must be 1..100000, got " + hidden);
@@ -28,11 +36,12 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
         PhaseConfig.require(logEvery >= 1, "--log-every must be at least 1, got " + logEvery);
         PhaseConfig.require(phases != null && !phases.isEmpty(), "at least one training phase is needed");
         phases = List.copyOf(phases);
+        augmentation = augmentation == null ? Augmentation.NONE : augmentation;
     }
 
     /** The same configuration with {@code resolved} input scaling (a standard scaling's learnt statistics). */
     public TrainingConfig withScaling(InputScaling resolved) {
-        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases);
+        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, augmentation);
     }
 
     /** Total iterations over all phases. */
