@@ -41,6 +41,7 @@ import dev.sparkmnist.train.CacheRebalancer;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.TaskClock;
 import dev.sparkmnist.train.ProgressLogger;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingDivergedException;
@@ -156,6 +157,7 @@ public final class TrainingJob {
         }
         listeners.add(session.listener());
         long trainStart = System.nanoTime();
+        TaskClock.reset();
         TrainingState end;
         try (CacheRebalancer rebalancer = new CacheRebalancer(sc, train.blocks())) {
             listeners.add(rebalancer);
@@ -167,6 +169,12 @@ public final class TrainingJob {
         }
         double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
         LOG.info("training took {} s", String.format("%.1f", trainingSeconds));
+        if (!config.augmentation().isNone() && TaskClock.taskSeconds() > 0) { // tasks in this JVM: local mode
+            LOG.info("distortions ({}): {} s of {} s inside tasks ({}%)", config.augmentation(),
+                    String.format(Locale.ROOT, "%.1f", TaskClock.distortSeconds()),
+                    String.format(Locale.ROOT, "%.1f", TaskClock.taskSeconds()),
+                    String.format(Locale.ROOT, "%.1f", 100 * TaskClock.distortSeconds() / TaskClock.taskSeconds()));
+        }
 
         Network trained = end.network();
         ConfusionMatrix trainCm = Evaluator.confusion(sc, train.blocks(), trained, config.scaling());
