@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.model.ModelStore;
@@ -35,7 +36,8 @@ import dev.sparkmnist.train.TrainingListener;
  * local SGD with rounds of 4 whose float models and velocities travel through the checkpoint; or at 110, in the
  * synchronous second phase) and is then resumed ends with exactly the weights of an uninterrupted run; a different
  * configuration is refused; {@code --resume} without a checkpoint is refused; checkpoints are pruned and removed
- * once the model is published. The real {@code kill -9} of a driver is in {@code DriverKillResumeTest}.
+ * once the model is published. Training images are distorted on the fly in both phases ({@code --augment}), so
+ * this also holds the keyed distortions to bit-for-bit reproducibility. The real {@code kill -9} of a driver is in {@code DriverKillResumeTest}.
  */
 class CheckpointResumeTest {
 
@@ -43,20 +45,27 @@ class CheckpointResumeTest {
     Path tmp;
 
     private String[] args(Path data, Path out, String... extra) {
+        return args(AUGMENT, data, out, extra);
+    }
+
+    private String[] args(String augment, Path data, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
                 "--hidden", "12", "--partitions", "2", "--seed", "5", "--log-every", "100",
                 "--phase", "iterations=80,batch-size=24,lr=0.01,momentum=0.9,local-steps=4,schedule=cosine",
                 "--phase", "iterations=40,batch-size=24,lr=0.003,momentum=0.5,local-steps=1",
-                "--checkpoint-every", "25", "--keep-checkpoints", "2"));
+                "--checkpoint-every", "25", "--keep-checkpoints", "2", "--augment", augment));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
+
+    private static final String AUGMENT = "rotation=8,scale=0.1,shear=0.1,shift=1,alpha=30,sigma=4";
 
     /** The same configuration as {@link #args}, for calling the job with an injected crash. */
     private static TrainingConfig config() {
         return new TrainingConfig(12, 5, InputScaling.of(Presets.DEFAULT.scaling()), 2, 100, List.of(
                 new PhaseConfig(80, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE),
-                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)));
+                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)),
+                Augmentation.parse(AUGMENT));
     }
 
     @ParameterizedTest(name = "crash at iteration {0}")
@@ -69,6 +78,8 @@ class CheckpointResumeTest {
         // must match it, which the fingerprint checks for us below (the resume would be refused otherwise).
         assertEquals(0, CliRun.of(args(data, straight)).exitCode());
         assertFalse(Files.exists(Path.of(straight + ".checkpoints")), "checkpoints removed after publishing");
+        assertEquals(Augmentation.parse(AUGMENT).toString(),
+                ModelStore.load(straight.toString()).metadata().augmentation(), "model.json records the distortions");
 
         TrainingListener crash = (state, stats) -> {
             if (state.globalStep() >= crashAt) {
@@ -90,6 +101,9 @@ class CheckpointResumeTest {
         CliRun wrong = CliRun.of(args(data, resumed, "--lr", "0.02"));
         assertEquals(ExitCodes.BAD_INPUT, wrong.exitCode());
         assertTrue(wrong.stderr().contains("different configuration"), wrong.stderr());
+        CliRun otherDistortions = CliRun.of(args("rotation=5", data, resumed));
+        assertEquals(ExitCodes.BAD_INPUT, otherDistortions.exitCode(), "the fingerprint covers the distortions");
+        assertTrue(otherDistortions.stderr().contains("different configuration"), otherDistortions.stderr());
         assertFalse(Files.exists(resumed), "a refused run writes no model");
 
         CliRun resume = CliRun.of(args(data, resumed, "--resume"));
