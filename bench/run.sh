@@ -3,6 +3,8 @@
 # files and the same local[2] Spark, the gradient kernel vs the gemm ceiling, cache bytes per pixel, and throughput
 # on generated 600k / 3M training sets. Prints a table; writes bench/results.json. Not part of `mvn test`.
 #   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc,pytorch]
+# The `best` section (the best preset with distortions: time to 99.0% / 99.2%, final accuracy, distortion share of
+# the time inside tasks, samples/s; 15-20 minutes per seed) runs only when named: --only best [--best-repeats 3].
 # Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
 # 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).
 set -euo pipefail

@@ -181,6 +181,14 @@ public final class TrainingJob {
         Evaluator.Evaluation testEval = Evaluator.evaluate(sc, test.blocks(), trained, config.scaling(),
                 RunReport.MISTAKES_SHOWN);
         ConfusionMatrix testCm = testEval.confusion();
+        if (accuracyProbe != null && !accuracyProbe.history().isEmpty()) {
+            SampledTestAccuracy.AccuracyPoint best = accuracyProbe.history().stream()
+                    .max(java.util.Comparator.comparingDouble(SampledTestAccuracy.AccuracyPoint::accuracy)).get();
+            LOG.info("best sampled test accuracy along the way {}% at iteration {} (first {} test records; for "
+                            + "reference only: the model is the last one, never chosen by a test score)",
+                    String.format(Locale.ROOT, "%.2f", 100 * best.accuracy()), best.iteration(),
+                    accuracyProbe.sampleSize());
+        }
         ConfusionMatrix validationCm = null;
         if (validation != null) {
             validationCm = Evaluator.confusion(sc, validation.blocks(), trained, config.scaling());
