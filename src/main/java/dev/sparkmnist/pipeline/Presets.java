@@ -57,7 +57,7 @@ public final class Presets {
             "784-800-10 on standardised pixels, training images distorted on the executors (affine + elastic), "
                     + "momentum SGD with 32 local steps per Spark job and a cosine schedule; about 99.2% test accuracy",
             800, InputScaling.Kind.STANDARD, List.of(
-                    new PhaseConfig(BEST_ITERATIONS, 256, 0.0005, 0.0005, 0.9, 32, LearningRateSchedule.COSINE)),
+                    new PhaseConfig(BEST_ITERATIONS, 256, 0.0002, 0.0005, 0.9, 32, LearningRateSchedule.COSINE)),
             new Augmentation(10, 0.1, 0.1, 1.5, 34, 4));
 
     private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT,
