@@ -31,6 +31,7 @@ final class AccuracyProbe implements TrainingListener {
     private long nextEval;
     private long evalNanos;
     private long samples;
+    private long rounds;
 
     AccuracyProbe(JavaSparkContext sc, JavaRDD<ImageBlock> test, InputScaling scaling, long every) {
         this.sc = sc;
@@ -45,6 +46,7 @@ final class AccuracyProbe implements TrainingListener {
     public void afterRound(TrainingState state, RoundStats stats) {
         iterations += stats.iterations();
         samples += stats.samples();
+        rounds++;
         if (iterations >= nextEval) {
             nextEval = (iterations / every + 1) * every;
             evaluate(state);
@@ -64,7 +66,7 @@ final class AccuracyProbe implements TrainingListener {
         sc.setJobGroup(EVAL_GROUP, "evaluation", false);
         double acc = Evaluator.confusion(sc, test, state.network(), scaling).accuracy();
         sc.setJobGroup(TRAIN_GROUP, "training", false);
-        checkpoints.add(new Checkpoint(iterations, samples, trainSeconds, acc));
+        checkpoints.add(new Checkpoint(iterations, rounds, samples, trainSeconds, acc));
         evalNanos += System.nanoTime() - t0;
     }
 
@@ -86,7 +88,12 @@ final class AccuracyProbe implements TrainingListener {
         return Double.NaN;
     }
 
-    /** One measurement: iterations and samples so far, training seconds so far, test accuracy. */
-    record Checkpoint(long iteration, long samples, double trainSeconds, double testAccuracy) {
+    /** The first measurement at or above {@code target}, or null. */
+    static Checkpoint first(List<Checkpoint> points, double target) {
+        return points.stream().filter(c -> c.testAccuracy() >= target).findFirst().orElse(null);
+    }
+
+    /** One measurement: iterations, Spark rounds and samples so far, training seconds so far, test accuracy. */
+    record Checkpoint(long iteration, long rounds, long samples, double trainSeconds, double testAccuracy) {
     }
 }

@@ -28,8 +28,10 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.pipeline.BlasReport;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.SparkContexts;
+import dev.sparkmnist.train.Averaging;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.ScaleOut;
 import dev.sparkmnist.train.TrainingConfig;
 
 /**
@@ -114,6 +116,9 @@ public final class BenchMain {
             barrier(sc, partitions);
             save(out);
         }
+        if (wants("scaleout")) {
+            scaleOut(sc, dataDir, test, ours, out);
+        }
         if (opt("only", "").contains("best")) { // 15-20 minutes per seed: only when asked for by name
             best(sc, train, test, partitions);
             save(out);
@@ -153,11 +158,18 @@ public final class BenchMain {
                 Double.parseDouble(opt("lr", "" + b.learningRate())),
                 Double.parseDouble(opt("lambda", "" + b.lambda())),
                 Double.parseDouble(opt("momentum", "" + b.momentum())),
-                Integer.parseInt(opt("local-steps", "" + b.localSteps())),
+                opt("local-steps", "auto").equals("auto") ? 0 : Integer.parseInt(opt("local-steps", "0")),
                 LearningRateSchedule.valueOf(opt("schedule", b.schedule().name()).toUpperCase(Locale.ROOT)));
         List<PhaseConfig> phases = new ArrayList<>(List.of(phase));
+        ScaleOut so = p.scaleOut();
+        ScaleOut spread = new ScaleOut(Integer.parseInt(opt("partition-batch", "" + so.partitionBatch())),
+                Averaging.parse(opt("averaging", so.averaging().label()), "--averaging"),
+                Double.parseDouble(opt("warmup", "" + so.warmupFraction())),
+                Double.parseDouble(opt("max-lr-scale", "" + so.maxRateScale())),
+                Double.parseDouble(opt("post-local", "" + so.postLocalFraction())),
+                Integer.parseInt(opt("max-global-batch", "" + so.maxGlobalBatch())));
         return new TrainingConfig(Integer.parseInt(opt("hidden", "" + p.hidden())),
-                Long.parseLong(opt("seed", "42")), scaling(p.scaling()), partitions, 1_000_000, phases);
+                Long.parseLong(opt("seed", "42")), scaling(p.scaling()), partitions, 1_000_000, phases, spread);
     }
 
     private void kernel(LayerSizes sizes, int share) {
@@ -180,8 +192,7 @@ public final class BenchMain {
         long[] seeds = {config.seed(), 7, 1};
         for (int r = 0; r < repeats; r++) {
             // Each repeat another seed: the timings' median and the accuracy's spread over seeds in one go.
-            TrainingConfig seeded = new TrainingConfig(config.hidden(), seeds[r % seeds.length] + r / seeds.length,
-                    config.scaling(), config.partitions(), config.logEvery(), config.phases());
+            TrainingConfig seeded = config.withSeed(seeds[r % seeds.length] + r / seeds.length);
             Map<String, Object> m = OursBench.run(sc, train, test, seeded, evalEvery);
             System.err.printf(Locale.ROOT, "ours run %d: %s%n", r + 1, summary(m));
             runs.add(m);
@@ -337,7 +348,7 @@ public final class BenchMain {
         String work = opt("work", "target/bench-data");
         long iters = Long.parseLong(opt("scale-iterations", "3072"));
         TrainingConfig cfg = new TrainingConfig(ours.hidden(), ours.seed(), ours.scaling(), ours.partitions(),
-                1_000_000, List.of(ours.phases().get(0).withIterations(iters)));
+                1_000_000, List.of(ours.phases().get(0).withIterations(iters)), ours.scaleOut());
         List<Map<String, Object>> results = new ArrayList<>();
         for (String s : opt("sizes", "60000,600000,3000000").split(",")) {
             int count = Integer.parseInt(s.trim());
@@ -362,6 +373,62 @@ public final class BenchMain {
             row("epoch time, largest / second largest, over linear (target <= 1.2)", f(ratio, 2),
                     ratio <= 1.2 ? "met" : "missed");
         }
+    }
+
+    /**
+     * The default preset at 2..64 partitions (issue 12): epochs and rounds to 98.0%, final accuracy, bytes per
+     * round and per epoch, median over seeds; then the projection to N one-core executors.
+     */
+    private void scaleOut(JavaSparkContext sc, String dataDir, LoadedSet test, TrainingConfig ours, Path out)
+            throws IOException {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        List<Map<String, Object>> medians = new ArrayList<>();
+        Map<String, Object> section = new LinkedHashMap<>();
+        String[] seeds = opt("scaleout-seeds", "42,7,1").split(",");
+        section.put("seeds", seeds);
+        section.put("runs", runs);
+        section.put("medians", medians);
+        json.put("scaleout", section);
+        for (String ps : opt("scaleout-partitions", "2,4,8,16,32,64").split(",")) {
+            int p = Integer.parseInt(ps.trim());
+            List<Map<String, Object>> here = new ArrayList<>();
+            // --scaleout-large-seeds: fewer seeds from 32 partitions on, where a run takes one Spark job per
+            // iteration over many tasks (minutes each on two cores).
+            String[] these = p >= 32 ? opt("scaleout-large-seeds", String.join(",", seeds)).split(",") : seeds;
+            for (String seed : these) {
+                Map<String, Object> r = ScaleOutBench.run(sc, dataDir, test, ours, p, Long.parseLong(seed.trim()));
+                System.err.println("scaleout: " + ScaleOutBench.describe(r));
+                runs.add(r);
+                here.add(r);
+                save(out);
+            }
+            Map<String, Object> med = new LinkedHashMap<>(here.get(0));
+            med.remove("seed");
+            med.putAll(medians(here, "epochsTo980", "roundsTo980", "finalTestAccuracy", "trainSeconds",
+                    "computeSecondsPerSample", "roundOverheadSeconds"));
+            medians.add(med);
+            row(String.format(Locale.ROOT, "scale-out %d partitions (%s, H %d, batch %d): epochs / rounds to 98.0%%, "
+                            + "final acc (median of %d), MB per round / epoch", p, med.get("averaging"),
+                    ((Number) med.get("localSteps")).intValue(), ((Number) med.get("globalBatch")).intValue(),
+                    these.length), f(med.get("epochsTo980"), 2) + " / " + f(med.get("roundsTo980"), 0) + ", "
+                    + f(med.get("finalTestAccuracy"), 4) + " " + med.get("finalTestAccuracyAll") + ", "
+                    + f(ScaleOutBench.num(med, "bytesPerRound") / 1e6, 0) + " / "
+                    + f(ScaleOutBench.num(med, "bytesPerEpoch") / 1e6, 0),
+                    ScaleOutBench.num(med, "finalTestAccuracy") >= 0.98 ? "met" : "missed");
+        }
+        double bandwidth = Double.parseDouble(opt("bandwidth", "1.25e9"));
+        Map<String, Object> proj = ScaleOutBench.projection(medians, bandwidth);
+        section.put("projection", proj);
+        for (Object o : (List<?>) proj.get("rows")) {
+            Map<?, ?> r = (Map<?, ?>) o;
+            row(String.format(Locale.ROOT, "projected epoch on %d one-core executors, s (compute / overhead / "
+                            + "comm per round x rounds)", (Integer) r.get("executors")),
+                    f(r.get("epochSeconds"), 2) + " (" + f(r.get("computePerRoundSeconds"), 3) + " / "
+                            + f(r.get("overheadPerRoundSeconds"), 3) + " / "
+                            + f(r.get("communicationPerRoundSeconds"), 3) + " x " + f(r.get("roundsPerEpoch"), 2)
+                            + "), speed-up " + f(r.get("speedupOverOne"), 1), "");
+        }
+        save(out);
     }
 
     private static Map<String, Object> medians(List<Map<String, Object>> runs, String... keys) {

@@ -23,7 +23,8 @@ final class BestBench {
 
     static TrainingConfig config(InputScaling learnt, int partitions, long seed) {
         Presets.Preset p = Presets.BEST;
-        return new TrainingConfig(p.hidden(), seed, learnt, partitions, 1_000_000, p.phases(), p.augmentation());
+        return new TrainingConfig(p.hidden(), seed, learnt, partitions, 1_000_000, p.phases(), p.scaleOut(),
+                p.augmentation());
     }
 
     static Map<String, Object> run(JavaSparkContext sc, LoadedSet train, LoadedSet test, TrainingConfig config,

@@ -81,7 +81,7 @@ final class MlpcBench {
             long t1 = System.nanoTime();
             double acc = accuracy.evaluate(model.transform(test));
             evalSeconds += (System.nanoTime() - t1) / 1e9;
-            points.add(new AccuracyProbe.Checkpoint(done + iters, 0, fitSeconds, acc));
+            points.add(new AccuracyProbe.Checkpoint(done + iters, done + iters, 0, fitSeconds, acc));
             System.err.printf("MLPC 784-%d-10: %d iterations, %.1f s, test accuracy %.4f%n", hidden, done + iters,
                     fitSeconds, acc);
         }

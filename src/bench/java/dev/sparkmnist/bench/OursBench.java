@@ -60,6 +60,10 @@ final class OursBench {
         m.put("iterations", last.iteration());
         m.put("msPerJob", 1e3 * t.jobSeconds() / Math.max(1, t.jobs()));
         m.put("insideTasksSeconds", t.insideSeconds());
+        m.put("tasks", t.tasks());
+        m.put("taskSeconds", t.taskSeconds());
+        m.put("rounds", last.rounds());
+        m.put("samples", last.samples());
         m.put("sparkOverheadSeconds", t.overheadSeconds());
         m.put("driverSeconds", Math.max(0, wall - t.jobSeconds()));
         m.put("sparkOverheadShare", t.overheadSeconds() / wall);

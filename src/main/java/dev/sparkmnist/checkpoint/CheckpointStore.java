@@ -30,7 +30,8 @@ import dev.sparkmnist.nn.Network;
 
 /**
  * A directory of checkpoints on any Hadoop path: one sub-directory {@code step-<global step>} per checkpoint,
- * holding {@code checkpoint.json}, {@code params.npy} and {@code velocity.npy}. Each is written under a hidden
+ * holding {@code checkpoint.json}, {@code params.npy}, {@code velocity.npy} and, for a run with block momentum,
+ * {@code block-momentum.npy}. Each is written under a hidden
  * temporary name and renamed into place, so a driver killed mid-write leaves no checkpoint that looks complete;
  * only the newest {@code keep} are kept. Checkpoints are never written where a model is expected.
  */
@@ -40,6 +41,8 @@ public final class CheckpointStore {
     private static final String INFO = "checkpoint.json";
     private static final String PARAMS = "params.npy";
     private static final String VELOCITY = "velocity.npy";
+    /** The driver's block momentum buffer (BMUF); written only when the run has one. */
+    private static final String BLOCK_MOMENTUM = "block-momentum.npy";
     private static final String TMP_PREFIX = ".tmp-";
 
     private final Path root;
@@ -73,6 +76,10 @@ public final class CheckpointStore {
             fs.mkdirs(tmp);
             write(fs, new Path(tmp, PARAMS), NpyArrays.encode(checkpoint.network().parameters(), s.parameterCount()));
             write(fs, new Path(tmp, VELOCITY), NpyArrays.encode(checkpoint.velocity(), s.parameterCount()));
+            if (checkpoint.blockMomentum().length > 0) {
+                write(fs, new Path(tmp, BLOCK_MOMENTUM),
+                        NpyArrays.encode(checkpoint.blockMomentum(), s.parameterCount()));
+            }
             write(fs, new Path(tmp, INFO), Json.MAPPER.writeValueAsBytes(info));
             Path target = new Path(root, name);
             fs.delete(target, true);
@@ -146,8 +153,10 @@ public final class CheckpointStore {
         int n = sizes.parameterCount();
         double[] params = array(fs, p, PARAMS, n);
         double[] velocity = array(fs, p, VELOCITY, n);
+        double[] blockMomentum = fs.exists(new Path(p, BLOCK_MOMENTUM)) ? array(fs, p, BLOCK_MOMENTUM, n)
+                : new double[0];
         Checkpoint c = new Checkpoint(info.fingerprint(), info.phase(), info.phaseIteration(), info.globalStep(),
-                new Network(sizes, params), velocity);
+                new Network(sizes, params), velocity, blockMomentum);
         return new Loaded(c, info, where);
     }
 

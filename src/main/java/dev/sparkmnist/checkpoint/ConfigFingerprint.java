@@ -55,6 +55,9 @@ public final class ConfigFingerprint {
         m.put("scaling", scaling);
         m.put("partitions", config.partitions());
         m.put("phases", config.phases());
+        // How each phase runs on these partitions (global and per-partition batch, rate factor, local steps,
+        // averaging): the effective plan, so settings that resolve to the same arithmetic resume each other.
+        m.put("plans", java.util.stream.IntStream.range(0, config.phases().size()).mapToObj(config::plan).toList());
         m.put("sampler", sampler.getClass().getName());
         if (!config.augmentation().isNone()) {
             m.put("augmentation", AUGMENTATION_ALGORITHM + " " + config.augmentation());

@@ -13,9 +13,11 @@ import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.pipeline.Presets;
+import dev.sparkmnist.train.Averaging;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.ScaleOut;
 import dev.sparkmnist.train.TrainingConfig;
 
 /**
@@ -44,8 +46,22 @@ public final class TrainingOptions {
     @Option(names = "--epochs", description = "Passes over the training set per phase (instead of --iterations).")
     Double epochs;
 
-    @Option(names = "--batch-size", description = "Samples per mini-batch, over all partitions.")
+    @Option(names = "--batch-size", description = "Samples per mini-batch over all partitions; with a partition "
+            + "batch, the reference batch at which --lr and --iterations are given.")
     Integer batchSize;
+
+    @Option(names = "--partition-batch", paramLabel = "N",
+            description = "Samples each partition draws per step, so the global batch is partitions x N, with the "
+                    + "learning rate scaled up linearly (at most 8x) after a warm-up over the first 10%% of the "
+                    + "phase. 0 (the presets') splits --batch-size over the partitions instead, which kept the "
+                    + "accuracy on more partitions (README, Scale-out).")
+    Integer partitionBatch;
+
+    @Option(names = "--averaging", paramLabel = "plain|bmuf|post-local|auto",
+            description = "How the partitions' models are combined after each Spark job: plain averaging, block "
+                    + "momentum (BMUF), post-local SGD (one step per job for the first 10%% of a phase), or auto (the "
+                    + "default preset's: plain, the one that measured best at every partition count).")
+    String averaging;
 
     @Option(names = "--lr", description = "Learning rate, applied to the batch-summed gradient.")
     Double lr;
@@ -56,9 +72,10 @@ public final class TrainingOptions {
     @Option(names = "--momentum", description = "Momentum, 0 for plain gradient descent.")
     Double momentum;
 
-    @Option(names = "--local-steps",
-            description = "Optimiser steps per partition per Spark job before averaging; 1 = exact synchronous SGD.")
-    Integer localSteps;
+    @Option(names = "--local-steps", paramLabel = "N|auto",
+            description = "Optimiser steps per partition per Spark job before averaging; 1 = exact synchronous SGD; "
+                    + "auto = from the partition count (the default preset's: 32 on 2 partitions, 16 on 4, 1 from 5 on).")
+    String localSteps;
 
     @Option(names = "--schedule", description = "Learning-rate schedule within a phase: constant or cosine.")
     LearningRateSchedule schedule;
@@ -111,8 +128,16 @@ public final class TrainingOptions {
         List<PhaseConfig> resolved = resolvePhases(p, trainCount);
         int width = hidden != null ? hidden : continued != null ? continued.layers()[1] : p.hidden();
         InputScaling scale = resolveScaling(p, continued);
+        // A global --batch-size (or a phase's batch-size) keeps its meaning, the batch over all partitions, unless
+        // --partition-batch is given too; then it is the reference batch of --lr and --iterations.
+        boolean globalBatchGiven = batchSize != null
+                || (phases != null && phases.stream().anyMatch(s -> s.matches("(^|.*,)\\s*batch(-size)?\\s*=.*")));
+        int perPartition = partitionBatch != null ? partitionBatch
+                : globalBatchGiven ? 0 : p.scaleOut().partitionBatch();
+        ScaleOut spread = p.scaleOut().with(perPartition,
+                averaging != null ? Averaging.parse(averaging, "--averaging") : p.scaleOut().averaging());
         return new TrainingConfig(width, seed, scale, partitions,
-                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, augmentation(p));
+                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread, augmentation(p));
     }
 
     /** {@code --augment}, else the preset's distortions. */
@@ -163,7 +188,8 @@ public final class TrainingOptions {
         }
         return new PhaseConfig(iters, batch, lr != null ? lr : b.learningRate(),
                 lambda != null ? lambda : b.lambda(), momentum != null ? momentum : b.momentum(),
-                localSteps != null ? localSteps : b.localSteps(), schedule != null ? schedule : b.schedule());
+                localSteps != null ? parseLocalSteps(localSteps, "--local-steps") : b.localSteps(),
+                schedule != null ? schedule : b.schedule());
     }
 
     private static PhaseConfig parsePhase(String spec, PhaseConfig b, long trainCount) {
@@ -190,7 +216,7 @@ public final class TrainingOptions {
                     case "lr" -> rate = Double.parseDouble(value);
                     case "lambda" -> lam = Double.parseDouble(value);
                     case "momentum" -> mom = Double.parseDouble(value);
-                    case "local-steps" -> local = Integer.parseInt(value);
+                    case "local-steps" -> local = parseLocalSteps(value, "--phase local-steps");
                     case "schedule" -> sched = LearningRateSchedule.valueOf(value.toUpperCase(Locale.ROOT));
                     default -> throw new InvalidConfigException("--phase " + spec + ": unknown key '" + key
                             + "' (known: iterations, epochs, batch-size, lr, lambda, momentum, local-steps, schedule)");
@@ -206,6 +232,22 @@ public final class TrainingOptions {
             iters = epochsToIterations(ep, trainCount, batch, "--phase epochs");
         }
         return new PhaseConfig(iters, batch, rate, lam, mom, local, sched);
+    }
+
+    /** A local-step count, or 0 for {@code auto}. */
+    static int parseLocalSteps(String value, String option) {
+        if ("auto".equalsIgnoreCase(value.trim())) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidConfigException(option + " must be a positive whole number or auto, got '" + value + "'");
     }
 
     private static long epochsToIterations(double epochs, long trainCount, int batch, String option) {

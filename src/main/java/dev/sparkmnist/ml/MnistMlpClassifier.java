@@ -115,14 +115,15 @@ public final class MnistMlpClassifier
         momentum = new DoubleParam(this, "momentum", "heavy-ball momentum in [0, 1)",
                 ParamValidators.inRange(0, 1, true, false));
         localSteps = new IntParam(this, "localSteps", "optimiser steps per partition per Spark job before the "
-                + "partitions' models are averaged; 1 is exact synchronous SGD", ParamValidators.gtEq(1));
+                + "partitions' models are averaged; 1 is exact synchronous SGD; 0 = auto: 32 on 2 partitions, 16 on 4, "
+                + "1 from 5 on (the default)", ParamValidators.gtEq(0));
         schedule = new Param<>(this, "schedule", "learning rate within the run: constant or cosine",
                 ParamValidators.inArray(new String[] {"constant", "cosine"}));
         seed = new LongParam(this, "seed", "seeds the initial weights and every mini-batch draw");
         initialModel = new Param<>(this, "initialModel", "model directory (CLI- or spark.ml-saved) to continue "
                 + "training from; its width and scaling are kept");
         maxPartitions = new IntParam(this, "maxPartitions", "training partitions at most (the DataFrame's are "
-                + "coalesced to this many; the default preset loses accuracy beyond 4)", ParamValidators.gtEq(1));
+                + "coalesced to this many; the default keeps its accuracy up to 64)", ParamValidators.gtEq(1));
         logEvery = new IntParam(this, "logEvery", "iterations between progress log lines", ParamValidators.gtEq(1));
         setDefault(hiddenUnits, Presets.DEFAULT.hidden());
         setDefault(scaling, Presets.DEFAULT.scaling().name().toLowerCase(Locale.ROOT));
@@ -137,7 +138,7 @@ public final class MnistMlpClassifier
         setDefault(localSteps, DEFAULTS.localSteps());
         setDefault(schedule, DEFAULTS.schedule().name().toLowerCase(Locale.ROOT));
         setDefault(seed, 42L);
-        setDefault(maxPartitions, 4);
+        setDefault(maxPartitions, 64);
         setDefault(logEvery, 100);
     }
 

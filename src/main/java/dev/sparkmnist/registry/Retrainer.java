@@ -191,7 +191,8 @@ public final class Retrainer {
         Map<String, String> byName = new TreeMap<>();
         data.forEach((path, sha) -> byName.put(new Path(path).getName().replaceFirst("\\.gz$", ""), sha));
         inputs.put("data", byName);
-        inputs.put("config", new TrainingConfig(c.hidden(), c.seed(), c.scaling(), c.partitions(), 1, c.phases()));
+        inputs.put("config", new TrainingConfig(c.hidden(), c.seed(), c.scaling(), c.partitions(), 1, c.phases(),
+                c.scaleOut()));
         inputs.put("parent", parent == null ? "none" : parent.toString());
         inputs.put("program", TrainingJob.VERSION + " " + BuildInfo.gitCommit());
         try {

@@ -52,17 +52,17 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         }
         int p = partition;
         int[] indices = INDICES.get();
-        if (indices == null || indices.length < plan.batchSize()) {
-            indices = new int[plan.batchSize()];
+        if (indices == null || indices.length < plan.bufferSize()) {
+            indices = new int[plan.bufferSize()];
             INDICES.set(indices);
         }
         KeyedDistorter distorter = distorter(block);
         if (plan.local()) {
-            FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.batchSize());
+            FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
             FLOAT_SCRATCH.set(kernel);
             return List.of(localSteps(p, block, kernel, indices, (float[]) model.value(), distorter)).iterator();
         }
-        Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.batchSize());
+        Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.bufferSize());
         SCRATCH.set(ws);
         return List.of(gradient(p, block, ws, indices, new Network(sizes, (double[]) model.value()), distorter))
                 .iterator();

@@ -7,12 +7,14 @@ import java.io.Serializable;
  * lr 0.0001 / lambda 0.02); a later phase continues from the weights the previous one left.
  *
  * @param iterations   mini-batches of {@code batchSize} to process
- * @param batchSize    samples per mini-batch (summed over all partitions)
+ * @param batchSize    samples per mini-batch summed over all partitions; with a per-partition batch
+ *                     ({@link ScaleOut}) the reference batch at which rate and iterations are given
  * @param learningRate step size applied to the batch-summed gradient (the notebook's epsilon)
  * @param lambda       L2 regularisation strength
  * @param momentum     heavy-ball momentum, 0 for the notebook's plain gradient descent
  * @param localSteps   optimiser steps each partition takes per Spark job before the models are averaged;
- *                     1 is exact synchronous SGD (one gradient sum per job)
+ *                     1 is exact synchronous SGD (one gradient sum per job); 0 = auto, chosen from the
+ *                     partition count ({@link ScaleOut#localStepsFor})
  * @param schedule     how the learning rate moves during the phase
  */
 public record PhaseConfig(long iterations, int batchSize, double learningRate, double lambda, double momentum,
@@ -27,7 +29,7 @@ public record PhaseConfig(long iterations, int batchSize, double learningRate, d
         require(Double.isFinite(lambda) && lambda >= 0, "--lambda must be zero or positive, got " + lambda);
         require(Double.isFinite(momentum) && momentum >= 0 && momentum < 1,
                 "--momentum must be in [0, 1), got " + momentum);
-        require(localSteps >= 1, "--local-steps must be at least 1, got " + localSteps);
+        require(localSteps >= 0, "--local-steps must be auto or at least 1, got " + localSteps);
         require(schedule != null, "--schedule must be given");
     }
 
@@ -39,6 +41,11 @@ public record PhaseConfig(long iterations, int batchSize, double learningRate, d
     /** The same phase with another number of iterations. */
     public PhaseConfig withIterations(long n) {
         return new PhaseConfig(n, batchSize, learningRate, lambda, momentum, localSteps, schedule);
+    }
+
+    /** The same phase with another local-step count (0: auto). */
+    public PhaseConfig withLocalSteps(int k) {
+        return new PhaseConfig(iterations, batchSize, learningRate, lambda, momentum, k, schedule);
     }
 
     static void require(boolean ok, String message) {

@@ -17,15 +17,23 @@ import dev.sparkmnist.data.InputScaling;
  * @param partitions how many partitions (and so tasks per Spark job) the training data is split into
  * @param logEvery   iterations between progress lines
  * @param phases     one or more training phases, run in order
+ * @param scaleOut   per-partition batch, averaging and rate scaling ({@link ScaleOut#SPLIT}: the old split)
  * @param augmentation how training images are distorted on the executors, {@link Augmentation#NONE} for not
  */
 public record TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
-                             List<PhaseConfig> phases, Augmentation augmentation) implements Serializable {
+                             List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation)
+        implements Serializable {
+
+    /** A configuration that splits each phase's batch over the partitions ({@link ScaleOut#SPLIT}). */
+    public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
+                          List<PhaseConfig> phases) {
+        this(hidden, seed, scaling, partitions, logEvery, phases, ScaleOut.SPLIT);
+    }
 
     /** Without distortions. */
     public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
-                          List<PhaseConfig> phases) {
-        this(hidden, seed, scaling, partitions, logEvery, phases, Augmentation.NONE);
+                          List<PhaseConfig> phases, ScaleOut scaleOut) {
+        this(hidden, seed, scaling, partitions, logEvery, phases, scaleOut, Augmentation.NONE);
     }
 
     public TrainingConfig {
@@ -36,16 +44,27 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
         PhaseConfig.require(logEvery >= 1, "--log-every must be at least 1, got " + logEvery);
         PhaseConfig.require(phases != null && !phases.isEmpty(), "at least one training phase is needed");
         phases = List.copyOf(phases);
+        PhaseConfig.require(scaleOut != null, "scale-out settings must be given");
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
     }
 
     /** The same configuration with {@code resolved} input scaling (a standard scaling's learnt statistics). */
     public TrainingConfig withScaling(InputScaling resolved) {
-        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, augmentation);
+        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, scaleOut, augmentation);
     }
 
-    /** Total iterations over all phases. */
+    /** Total iterations over all phases, as they run on {@link #partitions} partitions. */
     public long totalIterations() {
-        return phases.stream().mapToLong(PhaseConfig::iterations).sum();
+        return phases.stream().mapToLong(p -> scaleOut.plan(p, partitions).iterations()).sum();
+    }
+
+    /** Phase {@code i} as it runs on {@link #partitions} partitions. */
+    public PhasePlan plan(int i) {
+        return scaleOut.plan(phases.get(i), partitions);
+    }
+
+    /** The same configuration with another seed. */
+    public TrainingConfig withSeed(long newSeed) {
+        return new TrainingConfig(hidden, newSeed, scaling, partitions, logEvery, phases, scaleOut, augmentation);
     }
 }

@@ -9,10 +9,12 @@ import dev.sparkmnist.checkpoint.CheckpointOptions;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.pipeline.TrainingJob;
+import dev.sparkmnist.train.Averaging;
 import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.RoundStats;
+import dev.sparkmnist.train.ScaleOut;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingListener;
 import dev.sparkmnist.train.TrainingState;
@@ -30,8 +32,11 @@ public final class ExecutorLossDriver {
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         Path work = Path.of(args[1]);
-        TrainingConfig config = new TrainingConfig(16, 21, InputScaling.UNIT, 2, 50, List.of(
-                new PhaseConfig(Long.parseLong(args[2]), 32, 0.01, 0.001, 0.9, 2, LearningRateSchedule.COSINE)));
+        // 8 partitions of 4 samples each under block momentum (issue 12): the driver-side momentum buffer must
+        // come out the same whichever executor ran which task.
+        TrainingConfig config = new TrainingConfig(16, 21, InputScaling.UNIT, 8, 50, List.of(
+                new PhaseConfig(Long.parseLong(args[2]), 32, 0.01, 0.001, 0.9, 2, LearningRateSchedule.COSINE)),
+                new ScaleOut(4, Averaging.BMUF, 0, 1, 0, 0));
         try (SparkContexts.Handle spark = SparkContexts.open("executor loss test")) {
             for (String name : new String[] {"undisturbed", "disturbed"}) {
                 Path progress = work.resolve("progress-" + name);

@@ -81,6 +81,37 @@ class LocalSgdTest {
         }
     }
 
+    /**
+     * The default preset's automatic local steps on 8 partitions (issue 12): one step per job on float copies whose
+     * models and velocities are averaged. That is the update of synchronous SGD, which sums the partitions'
+     * double gradients on the driver: after 6 iterations both runs agree to float precision.
+     */
+    @Test
+    void automaticLocalStepsOnEightPartitionsAreSynchronousSgd() {
+        SyntheticDigits.writeMnistLike(dir, RECORDS, 10, false, 10);
+        JavaSparkContext sc = SharedSpark.get();
+        LayerSizes sizes = new LayerSizes(784, 16, 10);
+        Network start = Network.initialise(sizes, 9);
+        IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, MnistFiles.train(dir.toString()), 8);
+        PhaseConfig auto = new PhaseConfig(6, 40, 0.004, 0.5, 0.9, 0, LearningRateSchedule.COSINE);
+        double[][] ends = new double[2][];
+        int[] rounds = new int[2];
+        for (int run = 0; run < 2; run++) {
+            PhaseConfig phase = run == 0 ? auto : auto.withLocalSteps(1);
+            TrainingConfig config = new TrainingConfig(16, 2, InputScaling.MNIST_STANDARD, 8, 10, List.of(phase));
+            assertEquals(1, config.plan(0).localSteps());
+            assertEquals(run == 0, config.plan(0).local(), "auto keeps the float path; 1 is double gradients");
+            int r = run;
+            ends[run] = new DistributedTrainer(sc, config, new KeyedRandomSampler(),
+                    List.of((state, stats) -> rounds[r]++))
+                    .train(set.blocks(), TrainingState.start(start.copy())).network().parameters();
+        }
+        set.blocks().unpersist(false);
+        assertEquals(6, rounds[0], "one Spark job per iteration");
+        assertEquals(6, rounds[1]);
+        assertClose(ends[1], ends[0], start.parameters(), "8 partitions, auto vs synchronous");
+    }
+
     /** Parameters and velocity after each partition's double-precision local steps, averaged over partitions. */
     private static double[][] reference(LayerSizes sizes, double[] p0, List<ImageBlock> blocks, BatchSampler sampler,
                                         PhaseConfig phase) {
@@ -127,6 +158,85 @@ class LocalSgdTest {
         }
         assertTrue(worst < 1e-3 * largest, what + ": worst difference " + worst + " against a largest change of "
                 + largest);
+    }
+
+    /**
+     * Per-partition batches under block momentum (issue 12) on 4 partitions, 2 jobs of 2 local steps: each job
+     * starts from the look-ahead point, each partition steps on its own 10 samples (the global batch is 40, the
+     * reference batch 20, so the summed rate is halved to keep the reference per-sample rate), and the driver
+     * folds the average into its momentum buffer. Checked against a plain double loop.
+     */
+    @Test
+    void blockMomentumWithPartitionBatchesMatchesADoubleReference() {
+        SyntheticDigits.writeMnistLike(dir, RECORDS, 10, false, 9);
+        JavaSparkContext sc = SharedSpark.get();
+        LayerSizes sizes = new LayerSizes(784, 16, 10);
+        int n = sizes.parameterCount();
+        Network start = Network.initialise(sizes, 8);
+        int partitions = 4;
+        PhaseConfig phase = new PhaseConfig(8, 20, 0.004, 0.5, 0.9, 2, LearningRateSchedule.CONSTANT);
+        ScaleOut spread = new ScaleOut(10, Averaging.BMUF, 0, 1, 0, 0);
+        TrainingConfig config = new TrainingConfig(16, 3, InputScaling.MNIST_STANDARD, partitions, 10, List.of(phase),
+                spread);
+        PhasePlan plan = config.plan(0);
+        assertEquals(4, plan.iterations(), "8 iterations of 20 samples = 4 of 40");
+        BatchSampler sampler = new KeyedRandomSampler();
+        IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, MnistFiles.train(dir.toString()), partitions);
+        List<TrainingState> rounds = new ArrayList<>();
+        new DistributedTrainer(sc, config, sampler, List.of((state, stats) -> rounds.add(new TrainingState(
+                state.phase(), state.phaseIteration(), state.globalStep(), state.network().copy(),
+                state.velocity().clone(), state.blockMomentum().clone()))))
+                .train(set.blocks(), TrainingState.start(start.copy()));
+        List<ImageBlock> blocks = set.blocks().collect();
+        set.blocks().unpersist(false);
+        assertEquals(2, rounds.size());
+
+        double mu = 1 - 1.0 / partitions;
+        double[] global = start.parameters().clone();
+        double[] delta = new double[n];
+        double[] velocity = new double[n];
+        Workspace ws = new Workspace(sizes, 10);
+        int[] indices = new int[10];
+        for (int round = 0; round < 2; round++) {
+            double[] from = new double[n];
+            for (int i = 0; i < n; i++) {
+                from[i] = global[i] + mu * delta[i];
+            }
+            double[] avgW = new double[n];
+            double[] avgV = new double[n];
+            for (int p = 0; p < partitions; p++) {
+                ImageBlock block = blocks.get(p);
+                double[] w = from.clone();
+                double[] v = velocity.clone();
+                for (int k = 0; k < 2; k++) {
+                    long t = 2L * round + k;
+                    int drawn = sampler.draw(3, t, p, block.firstRecord(), block.count(), 10, indices);
+                    assertEquals(10, drawn);
+                    BatchAssembler.fill(block, indices, drawn, InputScaling.MNIST_STANDARD, ws);
+                    double[] grad = new double[n];
+                    Backprop.accumulate(new Network(sizes, w), ws, drawn, grad);
+                    for (int i = 0; i < n; i++) {
+                        grad[i] *= 40.0 / drawn;
+                    }
+                    MomentumSgd.step(sizes, w, v, grad, phase.learningRate() * 20 / 40, phase.lambda(),
+                            phase.momentum());
+                }
+                for (int i = 0; i < n; i++) {
+                    avgW[i] += w[i] / partitions;
+                    avgV[i] += v[i] / partitions;
+                }
+            }
+            double[] before = global.clone();
+            for (int i = 0; i < n; i++) {
+                delta[i] = mu * delta[i] + (avgW[i] - from[i]);
+                global[i] += delta[i];
+            }
+            velocity = avgV;
+            TrainingState got = rounds.get(round);
+            assertClose(global, got.network().parameters(), before, "round " + round + ", global model");
+            assertClose(delta, got.blockMomentum(), new double[n], "round " + round + ", block momentum");
+            assertClose(velocity, got.velocity(), new double[n], "round " + round + ", velocity");
+        }
     }
 
     @Test
