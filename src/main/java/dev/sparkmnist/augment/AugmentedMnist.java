@@ -16,7 +16,6 @@ import dev.sparkmnist.idx.IdxHeader;
 import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.idx.IdxWriter;
-import dev.sparkmnist.train.InvalidConfigException;
 
 /**
  * Writes a larger MNIST training set: the source training images first, unchanged, then randomly distorted copies
@@ -36,7 +35,7 @@ public final class AugmentedMnist {
     /** Generates {@code count} training records from the MNIST files in {@code sourceDir} into {@code outDir}. */
     public static Summary generate(String sourceDir, String outDir, int count, long seed, Distortion distortion) {
         if (count < 1) {
-            throw new InvalidConfigException("--count must be at least 1, got " + count);
+            throw new IllegalArgumentException("--count must be at least 1, got " + count);
         }
         MnistFiles.Split train = MnistFiles.train(sourceDir);
         IdxHeader imagesHeader = IdxReader.readHeader(train.images(), IdxKind.IMAGES);

@@ -46,26 +46,17 @@ public record Distortion(double maxRotationDegrees, double maxScale, double maxS
         for (int i = 0; i < 2 * g * g; i++) {
             field[i] = uniform(random, elasticPixels);
         }
-        // Output -> source map: inverse rotation and scale, then shear, about the centre.
-        double cos = Math.cos(angle) / scale;
-        double sin = Math.sin(angle) / scale;
-        double a = cos;
-        double b = sin + shear * cos;
-        double c = -sin;
-        double d = cos - shear * sin;
-        double cx = (cols - 1) / 2.0;
-        double cy = (rows - 1) / 2.0;
+        AffineMap map = new AffineMap();
+        map.set(angle, scale, shear, shiftX, shiftY, rows, cols);
         double gx = (g - 1) / (double) Math.max(1, cols - 1);
         double gy = (g - 1) / (double) Math.max(1, rows - 1);
         for (int y = 0; y < rows; y++) {
             for (int x = 0; x < cols; x++) {
                 double ex = gridValue(field, 0, g, x * gx, y * gy);
                 double ey = gridValue(field, g * g, g, x * gx, y * gy);
-                double u = x - cx - shiftX;
-                double v = y - cy - shiftY;
-                double sx = a * u + b * v + cx + ex;
-                double sy = c * u + d * v + cy + ey;
-                dst[dstOff + y * cols + x] = (byte) Math.round(bilinear(src, srcOff, rows, cols, sx, sy));
+                double sx = map.sourceX(x, y) + ex;
+                double sy = map.sourceY(x, y) + ey;
+                dst[dstOff + y * cols + x] = (byte) Math.round(AffineMap.bilinear(src, srcOff, rows, cols, sx, sy));
             }
         }
     }
@@ -83,22 +74,5 @@ public record Distortion(double maxRotationDegrees, double maxScale, double maxS
         int i = off + y0 * g + x0;
         return (1 - fy) * ((1 - fx) * field[i] + fx * field[i + 1])
                 + fy * ((1 - fx) * field[i + g] + fx * field[i + g + 1]);
-    }
-
-    /** The image's intensity at a real-valued position, 0 outside the image. */
-    private static double bilinear(byte[] img, int off, int rows, int cols, double x, double y) {
-        double fx0 = Math.floor(x);
-        double fy0 = Math.floor(y);
-        int x0 = (int) fx0;
-        int y0 = (int) fy0;
-        double fx = x - fx0;
-        double fy = y - fy0;
-        return (1 - fy) * ((1 - fx) * pixel(img, off, rows, cols, x0, y0) + fx * pixel(img, off, rows, cols, x0 + 1, y0))
-                + fy * ((1 - fx) * pixel(img, off, rows, cols, x0, y0 + 1)
-                + fx * pixel(img, off, rows, cols, x0 + 1, y0 + 1));
-    }
-
-    private static int pixel(byte[] img, int off, int rows, int cols, int x, int y) {
-        return x < 0 || y < 0 || x >= cols || y >= rows ? 0 : img[off + y * cols + x] & 0xff;
     }
 }

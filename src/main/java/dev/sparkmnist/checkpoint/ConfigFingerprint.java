@@ -18,7 +18,9 @@ import dev.sparkmnist.train.TrainingConfig;
 
 /**
  * Identifies everything that decides a run's weights: the hyperparameters of every phase, width, seed, input
- * scaling with its values (a standard scaling's learnt factor and offset), partitioning, the batch sampler, the SHA-256 of the data files and the starting weights (which cover
+ * scaling with its values (a standard scaling's learnt factor and offset), partitioning, the batch sampler, the
+ * distortions of the training images and the validation records held out (each only when there are any, so a
+ * run without them keeps its fingerprint), the SHA-256 of the data files and the starting weights (which cover
  * {@code --init-from}). A checkpoint is resumed only by a run with the same fingerprint, so a resumed run ends
  * exactly where an uninterrupted one would. Settings that do not change the result (log interval, output path)
  * are left out on purpose.
@@ -27,12 +29,21 @@ public final class ConfigFingerprint {
     /** Bump when the training arithmetic changes (2: local SGD in float, model shipped as float). */
     static final String ARITHMETIC = "local-sgd-float32-v2";
 
+    /** Bump when the keyed distortions compute other images for the same key and limits. */
+    static final String AUGMENTATION_ALGORITHM = "keyed-affine-elastic-v1";
+
     private ConfigFingerprint() {
     }
 
     /** What the fingerprint is made of, as readable JSON-friendly values (also stored in the checkpoint). */
     public static Map<String, Object> describe(TrainingConfig config, Map<String, String> dataSha256,
                                                BatchSampler sampler) {
+        return describe(config, dataSha256, sampler, 0);
+    }
+
+    /** As {@link #describe(TrainingConfig, Map, BatchSampler)}, the last {@code validation} records held out. */
+    public static Map<String, Object> describe(TrainingConfig config, Map<String, String> dataSha256,
+                                               BatchSampler sampler, int validation) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hidden", config.hidden());
         m.put("seed", config.seed());
@@ -48,6 +59,12 @@ public final class ConfigFingerprint {
         // averaging): the effective plan, so settings that resolve to the same arithmetic resume each other.
         m.put("plans", java.util.stream.IntStream.range(0, config.phases().size()).mapToObj(config::plan).toList());
         m.put("sampler", sampler.getClass().getName());
+        if (!config.augmentation().isNone()) {
+            m.put("augmentation", AUGMENTATION_ALGORITHM + " " + config.augmentation());
+        }
+        if (validation > 0) {
+            m.put("validationHeldOut", validation);
+        }
         // How the trainer computes: a checkpoint from a build whose arithmetic differs would resume to weights
         // neither build produces on its own.
         m.put("arithmetic", ARITHMETIC);

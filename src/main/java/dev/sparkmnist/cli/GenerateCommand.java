@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import dev.sparkmnist.augment.AugmentedMnist;
 import dev.sparkmnist.augment.Distortion;
+import dev.sparkmnist.train.InvalidConfigException;
 
 /** {@code generate}: write a larger, distorted MNIST training set (infiMNIST-style) for scale tests. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -32,6 +33,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (count < 1) {
+            throw new InvalidConfigException("--count must be at least 1, got " + count);
+        }
         long t0 = System.nanoTime();
         AugmentedMnist.Summary s = AugmentedMnist.generate(dataDir, out, count, seed, Distortion.MNIST_DEFAULT);
         System.out.printf(Locale.ROOT, "wrote %,d training records (%,d original, %,d distorted) to %s in %.1f s%n",

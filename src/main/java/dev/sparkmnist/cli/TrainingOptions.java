@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.idx.IdxKind;
@@ -26,7 +27,7 @@ import dev.sparkmnist.train.TrainingConfig;
  */
 public final class TrainingOptions {
 
-    @Option(names = "--preset", description = "Starting hyperparameters: default or notebook (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--preset", description = "Starting hyperparameters: default, best or notebook (default: ${DEFAULT-VALUE}).",
             defaultValue = "default")
     String preset;
 
@@ -85,6 +86,13 @@ public final class TrainingOptions {
                     + "momentum, local-steps, schedule; missing keys come from the preset.")
     List<String> phases;
 
+    @Option(names = "--augment", paramLabel = "none|KEY=VALUE,...",
+            description = "Distort the training images on the executors, afresh at every step: none, or limits "
+                    + "rotation (degrees), scale, shear, shift (pixels), alpha and sigma (Simard's elastic field), "
+                    + "e.g. rotation=10,scale=0.1,shear=0.1,shift=1.5,alpha=34,sigma=4 (default: the preset's; "
+                    + "only best distorts).")
+    String augment;
+
     @Option(names = "--seed", description = "Seeds initial weights and batch draws (default: ${DEFAULT-VALUE}).",
             defaultValue = "42")
     long seed;
@@ -104,13 +112,18 @@ public final class TrainingOptions {
      * (the model training continues from, may be null), else from the preset.
      */
     TrainingConfig config(String dataDir, int partitions, ModelMetadata continued) {
+        return config(dataDir, partitions, continued, 0);
+    }
+
+    /** As {@link #config(String, int, ModelMetadata)}, with {@code heldOut} training records kept out (epochs). */
+    TrainingConfig config(String dataDir, int partitions, ModelMetadata continued, int heldOut) {
         Presets.Preset p = preset();
         if (epochs != null && iterations != null) {
             throw new InvalidConfigException("give --iterations or --epochs, not both");
         }
         long trainCount = -1;
         if (epochs != null || (phases != null && phases.stream().anyMatch(s -> s.contains("epochs=")))) {
-            trainCount = IdxReader.readHeader(MnistFiles.train(dataDir).labels(), IdxKind.LABELS).count();
+            trainCount = IdxReader.readHeader(MnistFiles.train(dataDir).labels(), IdxKind.LABELS).count() - heldOut;
         }
         List<PhaseConfig> resolved = resolvePhases(p, trainCount);
         int width = hidden != null ? hidden : continued != null ? continued.layers()[1] : p.hidden();
@@ -124,7 +137,19 @@ public final class TrainingOptions {
         ScaleOut spread = p.scaleOut().with(perPartition,
                 averaging != null ? Averaging.parse(averaging, "--averaging") : p.scaleOut().averaging());
         return new TrainingConfig(width, seed, scale, partitions,
-                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread);
+                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread, augmentation(p));
+    }
+
+    /** {@code --augment}, else the preset's distortions. */
+    private Augmentation augmentation(Presets.Preset p) {
+        if (augment == null) {
+            return p.augmentation();
+        }
+        try {
+            return Augmentation.parse(augment);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(e.getMessage());
+        }
     }
 
     /**

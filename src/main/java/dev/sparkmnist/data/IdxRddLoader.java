@@ -31,10 +31,26 @@ public final class IdxRddLoader {
 
     /** Validates the pair and returns its cached, not yet materialised, RDD. */
     public static LoadedSet load(JavaSparkContext sc, MnistFiles.Split split, int partitions) {
+        return load(sc, split, partitions, 0, -1);
+    }
+
+    /**
+     * As {@link #load(JavaSparkContext, MnistFiles.Split, int)}, only the {@code count} records from {@code first}
+     * on ({@code count} -1: to the end); blocks keep the records' numbers in the file.
+     */
+    public static LoadedSet load(JavaSparkContext sc, MnistFiles.Split split, int partitions, int first, int count) {
         IdxHeader images = IdxReader.readHeader(split.images(), IdxKind.IMAGES);
-        byte[] labels = readLabels(split.labels(), images);
-        JavaRDD<ImageBlock> blocks = blocks(sc, images, labels, partitions).persist(StorageLevel.MEMORY_ONLY());
-        LOG.info("{}: {} images of {}x{}{}, {} partitions", split.images(), labels.length, images.rows(),
+        byte[] all = readLabels(split.labels(), images);
+        int n = count < 0 ? all.length - first : count;
+        if (first < 0 || n < 1 || first + n > all.length) {
+            throw new IllegalArgumentException(split.images() + ": records " + first + ".." + (first + n)
+                    + " are not within its " + all.length + " records");
+        }
+        byte[] labels = n == all.length ? all : Arrays.copyOfRange(all, first, first + n);
+        JavaRDD<ImageBlock> blocks = blocks(sc, images, first, labels, partitions)
+                .persist(StorageLevel.MEMORY_ONLY());
+        LOG.info("{}: {} images of {}x{}{}, {} partitions", split.images() + (n == all.length ? ""
+                        : " records " + first + ".." + (first + n)), labels.length, images.rows(),
                 images.cols(), images.gzipped() ? " (gzipped: each partition decompresses and skips to its range)" : "",
                 blocks.getNumPartitions());
         return new LoadedSet(blocks, images, labels.length, labels);
@@ -53,13 +69,18 @@ public final class IdxRddLoader {
      * pass zeros.
      */
     public static JavaRDD<ImageBlock> blocks(JavaSparkContext sc, IdxHeader images, byte[] labels, int partitions) {
+        return blocks(sc, images, 0, labels, partitions);
+    }
+
+    private static JavaRDD<ImageBlock> blocks(JavaSparkContext sc, IdxHeader images, int offset, byte[] labels,
+                                              int partitions) {
         int n = labels.length;
         int p = Math.max(1, Math.min(partitions, n));
         List<RecordRange> ranges = new ArrayList<>(p);
         for (int i = 0; i < p; i++) {
             int from = (int) ((long) n * i / p);
             int to = (int) ((long) n * (i + 1) / p);
-            ranges.add(new RecordRange(images, from, to - from, Arrays.copyOfRange(labels, from, to)));
+            ranges.add(new RecordRange(images, offset + from, to - from, Arrays.copyOfRange(labels, from, to)));
         }
         return sc.parallelize(ranges, p)
                 .mapPartitions(IdxRddLoader::readRanges)

@@ -7,10 +7,16 @@ import java.util.Map;
 import dev.sparkmnist.data.ClassNames;
 
 /**
- * The evaluation of one model: confusion matrices on the training and test sets (either may be absent), as the
- * printed table and the {@code metrics.json} written beside the model.
+ * The evaluation of one model: confusion matrices on the training and test sets (either may be absent) and on
+ * the validation records held out of training (absent unless some were), as the printed table and the
+ * {@code metrics.json} written beside the model.
  */
-public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
+public record Metrics(ConfusionMatrix train, ConfusionMatrix test, ConfusionMatrix validation) {
+
+    /** Without a validation set. */
+    public Metrics(ConfusionMatrix train, ConfusionMatrix test) {
+        this(train, test, null);
+    }
 
     /** The content of {@code metrics.json}. */
     public Map<String, Object> toJson() {
@@ -20,6 +26,9 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
         }
         if (test != null) {
             m.put("test", split(test));
+        }
+        if (validation != null) {
+            m.put("validation", split(validation));
         }
         return m;
     }
@@ -33,6 +42,10 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
         if (test != null) {
             m.put("testAccuracy", test.accuracy());
         }
+        if (validation != null) {
+            m.put("validationAccuracy", validation.accuracy());
+            m.put("validationRecords", validation.total());
+        }
         return m;
     }
 
@@ -42,6 +55,10 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test) {
         if (train != null) {
             sb.append(String.format(Locale.ROOT, "training accuracy: %.2f%% (%d of %d)%n", 100 * train.accuracy(),
                     train.correct(), train.total()));
+        }
+        if (validation != null) {
+            sb.append(String.format(Locale.ROOT, "validation accuracy: %.2f%% (%d of %d held-out training records)%n",
+                    100 * validation.accuracy(), validation.correct(), validation.total()));
         }
         if (test != null) {
             sb.append(String.format(Locale.ROOT, "test accuracy:     %.2f%% (%d of %d)%n", 100 * test.accuracy(),

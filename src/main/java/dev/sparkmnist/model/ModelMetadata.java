@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.train.PhaseConfig;
 
@@ -27,13 +29,17 @@ import dev.sparkmnist.train.PhaseConfig;
  * @param dataDir        the data folder trained on, or null in older models
  * @param phases         every phase the weights went through, oldest first
  * @param continuedFrom  the model directory training started from, or null when initialised from the seed
- * @param metrics        train/test accuracy and the like
+ * @param metrics        train/test accuracy and the like (with {@code --validation}: the held-out records and
+ *                       their accuracy)
+ * @param augmentation   the distortions the training images went through on the fly in the run that wrote this
+ *                       model ({@code rotation=...,alpha=...,sigma=...}), or null (left out of the file) for none
  */
 public record ModelMetadata(String format, int formatVersion, int[] layers, String activation, String output,
                             String inputScaling, InputTransform inputTransform, List<String> classNames, long seed,
                             List<PhaseConfig> phases, String continuedFrom, String dataDir,
                             Map<String, String> dataSha256, Map<String, Object> metrics, String programVersion,
-                            String sparkVersion, String createdAt, Map<String, String> weightFiles) {
+                            String sparkVersion, String createdAt, Map<String, String> weightFiles,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String augmentation) {
     public static final String FORMAT = "spark-mnist-model";
     public static final int FORMAT_VERSION = 1;
     /** Array name to file, in the order of the parameter vector: a fixed order keeps model.json byte-stable. */
@@ -45,6 +51,17 @@ public record ModelMetadata(String format, int formatVersion, int[] layers, Stri
             m.put(name, name + ".npy");
         }
         return Collections.unmodifiableMap(m);
+    }
+
+    /** A model trained without distortions. */
+    public ModelMetadata(String format, int formatVersion, int[] layers, String activation, String output,
+                         String inputScaling, InputTransform inputTransform, List<String> classNames, long seed,
+                         List<PhaseConfig> phases, String continuedFrom, String dataDir,
+                         Map<String, String> dataSha256, Map<String, Object> metrics, String programVersion,
+                         String sparkVersion, String createdAt, Map<String, String> weightFiles) {
+        this(format, formatVersion, layers, activation, output, inputScaling, inputTransform, classNames, seed, phases,
+                continuedFrom, dataDir, dataSha256, metrics, programVersion, sparkVersion, createdAt, weightFiles,
+                null);
     }
 
     /** A model as written before scaling values, class names and the data folder were stored. */

@@ -3,6 +3,7 @@ package dev.sparkmnist.pipeline;
 import java.util.List;
 import java.util.Map;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.train.Averaging;
 import dev.sparkmnist.train.LearningRateSchedule;
@@ -12,12 +13,24 @@ import dev.sparkmnist.train.ScaleOut;
 /**
  * Named starting points for a training run. {@code notebook} is the original notebook exactly (the fidelity
  * check: raw pixels, 25 hidden units, two plain-SGD phases); {@code default} is what reaches 98% test accuracy on
- * MNIST in about 10 seconds of training on two cores.
+ * MNIST in about 10 seconds of training on two cores; {@code best} is the most accurate, about 99.2%, with
+ * distortions of the training images.
  */
 public final class Presets {
-    /** A preset: network width, input scaling, phases and how they spread over partitions. */
+    /** 100 epochs of MNIST's 60,000 images in batches of 256. */
+    private static final long BEST_ITERATIONS = 23_440;
+
+    /**
+     * A preset: network width, input scaling, phases, how they spread over partitions and the distortions of the
+     * training images.
+     */
     public record Preset(String name, String description, int hidden, InputScaling.Kind scaling,
-                         List<PhaseConfig> phases, ScaleOut scaleOut) {
+                         List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation) {
+        /** A preset that trains on the stored images. */
+        public Preset(String name, String description, int hidden, InputScaling.Kind scaling,
+                      List<PhaseConfig> phases, ScaleOut scaleOut) {
+            this(name, description, hidden, scaling, phases, scaleOut, Augmentation.NONE);
+        }
     }
 
     public static final Preset NOTEBOOK = new Preset("notebook",
@@ -45,7 +58,23 @@ public final class Presets {
                     new PhaseConfig(1_700, 256, 0.0005, 0.002, 0.9, 0, LearningRateSchedule.COSINE)),
             new ScaleOut(0, Averaging.AUTO, 0.1, 8, 0.1, 0));
 
-    private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT);
+    /**
+     * The most accurate: the notebook's shape at Simard et al.'s width (784-800-10) trained on images distorted
+     * afresh at every step on the executors (small affine maps and Simard's elastic field), 100 epochs with a
+     * cosine schedule, spread over the partitions by the default's scale-out rules (32 local steps on 2
+     * partitions). The rate was chosen by validation accuracy (README, "The best preset"): 0.0005 over 100 epochs
+     * ended at 98.95% test accuracy, 0.0002 over 30 epochs already at 99.11%.
+     */
+    public static final Preset BEST = new Preset("best",
+            "784-800-10 on standardised pixels, training images distorted on the executors (affine + elastic), "
+                    + "100 epochs of momentum SGD, local steps per Spark job from the partition count (32 on 2) and "
+                    + "a cosine schedule; about 99.2% test accuracy",
+            800, InputScaling.Kind.STANDARD, List.of(
+                    new PhaseConfig(BEST_ITERATIONS, 256, 0.0002, 0.0005, 0.9, 0, LearningRateSchedule.COSINE)),
+            DEFAULT.scaleOut(), new Augmentation(10, 0.1, 0.1, 1.5, 34, 4));
+
+    private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT,
+            BEST.name(), BEST);
 
     private Presets() {
     }

@@ -26,6 +26,8 @@ import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.eval.SampledTestAccuracy;
 import dev.sparkmnist.fetch.MnistIdentity;
+import dev.sparkmnist.idx.IdxKind;
+import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
@@ -39,6 +41,7 @@ import dev.sparkmnist.train.CacheRebalancer;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.TaskClock;
 import dev.sparkmnist.train.ProgressLogger;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingDivergedException;
@@ -69,9 +72,22 @@ public final class TrainingJob {
      * @param sampler  how mini-batches are drawn
      * @param evalEvery iterations between sampled test-accuracy measurements for the report's curve; 0 for none
      * @param classNames the classes' names (validated against the model's outputs), or null for the numbers
+     * @param validation how many of the last training records to hold out of training and evaluate the model on
+     *                   (0: none); refused when negative or not less than the training records
      */
     public record Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler,
-                       long evalEvery, List<String> classNames) {
+                       long evalEvery, List<String> classNames, int validation) {
+        public Spec {
+            if (validation < 0) {
+                throw new InvalidConfigException("--validation must be 0 or more records, got " + validation);
+            }
+        }
+
+        public Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler,
+                    long evalEvery, List<String> classNames) {
+            this(dataDir, outDir, config, initFrom, sampler, evalEvery, classNames, 0);
+        }
+
         public Spec(String dataDir, String outDir, TrainingConfig config, String initFrom, BatchSampler sampler) {
             this(dataDir, outDir, config, initFrom, sampler, 0, null);
         }
@@ -96,7 +112,19 @@ public final class TrainingJob {
                              CheckpointOptions checkpoints) {
         MnistFiles.Split trainFiles = MnistFiles.train(spec.dataDir());
         MnistFiles.Split testFiles = MnistFiles.test(spec.dataDir());
-        LoadedSet train = IdxRddLoader.load(sc, trainFiles, spec.config().partitions());
+        int trainRecords = (int) IdxReader.readHeader(trainFiles.labels(), IdxKind.LABELS).count();
+        if (spec.validation() >= trainRecords) {
+            throw new InvalidConfigException("--validation " + spec.validation() + " must be less than the "
+                    + trainRecords + " training records in " + trainFiles.labels());
+        }
+        int kept = trainRecords - spec.validation();
+        LoadedSet train = IdxRddLoader.load(sc, trainFiles, spec.config().partitions(), 0, kept);
+        LoadedSet validation = spec.validation() == 0 ? null
+                : IdxRddLoader.load(sc, trainFiles, spec.config().partitions(), kept, spec.validation());
+        if (validation != null) {
+            LOG.info("validation: the last {} training records ({}..{}) are held out of training", spec.validation(),
+                    kept, trainRecords);
+        }
         LoadedSet test = IdxRddLoader.load(sc, testFiles, spec.config().partitions());
 
         SavedModel parent = spec.initFrom() == null ? null : ModelStore.load(spec.initFrom());
@@ -111,7 +139,7 @@ public final class TrainingJob {
                 String.format(Locale.ROOT, "pixel mean %.4f, std %.4f (0..255)", pixels.mean(), pixels.std()));
         TrainingConfig config = resolveScaling(spec.config(), pixels);
         Network start = startingNetwork(parent, config, train.pixelsPerImage());
-        Map<String, Object> described = ConfigFingerprint.describe(config, sums, spec.sampler());
+        Map<String, Object> described = ConfigFingerprint.describe(config, sums, spec.sampler(), spec.validation());
         CheckpointSession session = CheckpointSession.open(checkpoints, spec.outDir(), described,
                 ConfigFingerprint.of(described, start), TrainingState.start(start));
         BlasReport.log(sc);
@@ -129,6 +157,7 @@ public final class TrainingJob {
         }
         listeners.add(session.listener());
         long trainStart = System.nanoTime();
+        TaskClock.reset();
         TrainingState end;
         try (CacheRebalancer rebalancer = new CacheRebalancer(sc, train.blocks())) {
             listeners.add(rebalancer);
@@ -140,13 +169,32 @@ public final class TrainingJob {
         }
         double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
         LOG.info("training took {} s", String.format("%.1f", trainingSeconds));
+        if (!config.augmentation().isNone() && TaskClock.taskSeconds() > 0) { // tasks in this JVM: local mode
+            LOG.info("distortions ({}): {} s of {} s inside tasks ({}%)", config.augmentation(),
+                    String.format(Locale.ROOT, "%.1f", TaskClock.distortSeconds()),
+                    String.format(Locale.ROOT, "%.1f", TaskClock.taskSeconds()),
+                    String.format(Locale.ROOT, "%.1f", 100 * TaskClock.distortSeconds() / TaskClock.taskSeconds()));
+        }
 
         Network trained = end.network();
         ConfusionMatrix trainCm = Evaluator.confusion(sc, train.blocks(), trained, config.scaling());
         Evaluator.Evaluation testEval = Evaluator.evaluate(sc, test.blocks(), trained, config.scaling(),
                 RunReport.MISTAKES_SHOWN);
         ConfusionMatrix testCm = testEval.confusion();
-        Metrics metrics = new Metrics(trainCm, testCm);
+        if (accuracyProbe != null && !accuracyProbe.history().isEmpty()) {
+            SampledTestAccuracy.AccuracyPoint best = accuracyProbe.history().stream()
+                    .max(java.util.Comparator.comparingDouble(SampledTestAccuracy.AccuracyPoint::accuracy)).get();
+            LOG.info("best sampled test accuracy along the way {}% at iteration {} (first {} test records; for "
+                            + "reference only: the model is the last one, never chosen by a test score)",
+                    String.format(Locale.ROOT, "%.2f", 100 * best.accuracy()), best.iteration(),
+                    accuracyProbe.sampleSize());
+        }
+        ConfusionMatrix validationCm = null;
+        if (validation != null) {
+            validationCm = Evaluator.confusion(sc, validation.blocks(), trained, config.scaling());
+            validation.blocks().unpersist(false);
+        }
+        Metrics metrics = new Metrics(trainCm, testCm, validationCm);
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
 
@@ -258,6 +306,7 @@ public final class TrainingJob {
                 new int[] {s.inputs(), s.hidden(), s.outputs()}, "tanh", "softmax",
                 config.scaling().kind().word(), ModelMetadata.InputTransform.of(config.scaling()), classNames,
                 config.seed(), phases, spec.initFrom(), spec.dataDir(), sums, m, VERSION, sc.version(),
-                Instant.now().toString(), ModelMetadata.WEIGHT_FILES);
+                Instant.now().toString(), ModelMetadata.WEIGHT_FILES,
+                config.augmentation().isNone() ? null : config.augmentation().toString());
     }
 }

@@ -123,6 +123,9 @@ final class ReportHtml {
                     + ")");
         }
         row(h, "seed", Long.toString(m.seed()));
+        if (m.augmentation() != null) {
+            row(h, "training images distorted on the fly", m.augmentation());
+        }
         row(h, "continued from", m.continuedFrom() == null ? "(fresh weights)" : m.continuedFrom());
         if (m.metrics() != null && m.metrics().get("trainingSeconds") instanceof Number s) {
             row(h, "training time", String.format(Locale.ROOT, "%.1f s", s.doubleValue()));

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
@@ -93,7 +94,7 @@ public final class DistributedTrainer {
                 boolean local = plan.local();
                 StepPlan step = new StepPlan(config.seed(), globalStep, rates, plan.globalBatch(),
                         plan.partitionBatch(), partitions, config.scaling(), phase.lambda(), phase.momentum(), local,
-                        sampler);
+                        sampler, config.augmentation());
                 RoundOutcome outcome = runRound(blocks, sizes, net, velocity, step, blockMomentum,
                         plan.blockMomentum());
                 if (!local) {
@@ -133,7 +134,7 @@ public final class DistributedTrainer {
      */
     public double[] batchGradient(JavaRDD<ImageBlock> blocks, Network net, long step, int batchSize) {
         StepPlan plan = new StepPlan(config.seed(), step, new double[] {0}, batchSize, 0, blocks.getNumPartitions(),
-                config.scaling(), 0, 0, false, sampler);
+                config.scaling(), 0, 0, false, sampler, Augmentation.NONE);
         RoundOutcome outcome = runRound(blocks, net.sizes(), net, null, plan, new double[0], 0);
         double[] out = Arrays.copyOf(outcome.combined(), outcome.combined().length + 1);
         out[out.length - 1] = outcome.lossSum();

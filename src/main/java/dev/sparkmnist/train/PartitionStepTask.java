@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.apache.spark.api.java.function.Function2;
 
+import dev.sparkmnist.augment.KeyedDistorter;
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.Backprop;
 import dev.sparkmnist.nn.FloatKernel;
@@ -19,13 +20,15 @@ import dev.sparkmnist.nn.Workspace;
  * the resulting parameters and velocity (local SGD). Batch buffers are reused across rounds per task thread.
  * Local SGD works on a float copy of the model for the whole task: the gradients ({@link FloatKernel}, twice the
  * BLAS rate) and the optimiser steps are single precision, and the model travels as float both ways. The
- * synchronous gradient stays double, so the notebook preset and the gradient checks are exact.
+ * synchronous gradient stays double, so the notebook preset and the gradient checks are exact. With an
+ * augmentation the batch's images are distorted as they are copied in ({@link KeyedDistorter}, one per thread).
  */
 final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>, Iterator<PartitionResult>> {
     private static final long serialVersionUID = 1L;
     private static final ThreadLocal<Workspace> SCRATCH = new ThreadLocal<>();
     private static final ThreadLocal<int[]> INDICES = new ThreadLocal<>();
     private static final ThreadLocal<FloatKernel> FLOAT_SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<KeyedDistorter> DISTORTER = new ThreadLocal<>();
 
     private final LayerSizes sizes;
     /** double[] parameters for synchronous SGD; float[] parameters then velocity for local SGD. */
@@ -53,24 +56,48 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             indices = new int[plan.bufferSize()];
             INDICES.set(indices);
         }
+        KeyedDistorter distorter = distorter(block);
         if (plan.local()) {
             FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
             FLOAT_SCRATCH.set(kernel);
-            return List.of(localSteps(p, block, kernel, indices, (float[]) model.value())).iterator();
+            return List.of(localSteps(p, block, kernel, indices, (float[]) model.value(), distorter)).iterator();
         }
         Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.bufferSize());
         SCRATCH.set(ws);
-        return List.of(gradient(p, block, ws, indices, new Network(sizes, (double[]) model.value()))).iterator();
+        return List.of(gradient(p, block, ws, indices, new Network(sizes, (double[]) model.value()), distorter))
+                .iterator();
     }
 
-    private PartitionResult gradient(int p, ImageBlock block, Workspace ws, int[] indices, Network net) {
+    /** This thread's distorter for the plan's augmentation, or null when there is none. */
+    private KeyedDistorter distorter(ImageBlock block) {
+        if (plan.augmentation().isNone()) {
+            return null;
+        }
+        int side = (int) Math.round(Math.sqrt(block.pixelsPerImage()));
+        if (side * side != block.pixelsPerImage()) {
+            throw new IllegalStateException("distortions need square images, got " + block.pixelsPerImage()
+                    + " pixels per image");
+        }
+        KeyedDistorter d = DISTORTER.get();
+        if (d == null || !d.fits(plan.augmentation(), side, side)) {
+            d = new KeyedDistorter(plan.augmentation(), side, side);
+            DISTORTER.set(d);
+        }
+        return d;
+    }
+
+    private PartitionResult gradient(int p, ImageBlock block, Workspace ws, int[] indices, Network net,
+                                     KeyedDistorter distorter) {
         double[] grad = new double[sizes.parameterCount()];
-        int drawn = draw(p, plan.firstStep(), block, ws, indices);
+        int drawn = draw(p, plan.firstStep(), block, ws, indices, distorter);
         double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad);
         return PartitionResult.ofGradient(p, grad, loss, drawn);
     }
 
-    private PartitionResult localSteps(int p, ImageBlock block, FloatKernel kernel, int[] indices, float[] shipped) {
+    private PartitionResult localSteps(int p, ImageBlock block, FloatKernel kernel, int[] indices, float[] shipped,
+                                       KeyedDistorter distorter) {
+        long started = System.nanoTime();
+        long distorting = 0;
         int n = sizes.parameterCount();
         float[] params = Arrays.copyOfRange(shipped, 0, n);
         float[] velocity = Arrays.copyOfRange(shipped, n, 2 * n);
@@ -83,7 +110,10 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             if (drawn == 0) {
                 continue;
             }
-            BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel);
+            long t0 = System.nanoTime();
+            BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
+                    plan.firstStep() + k, p);
+            distorting += System.nanoTime() - t0;
             loss += kernel.gradient(params, drawn, grad);
             samples += drawn;
             // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
@@ -95,13 +125,16 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         float[] model = new float[2 * n];
         System.arraycopy(params, 0, model, 0, n);
         System.arraycopy(velocity, 0, model, n, n);
+        if (distorter != null) {
+            TaskClock.add(System.nanoTime() - started, distorting);
+        }
         return PartitionResult.ofModel(p, model, loss, samples);
     }
 
-    private int draw(int p, long step, ImageBlock block, Workspace ws, int[] indices) {
+    private int draw(int p, long step, ImageBlock block, Workspace ws, int[] indices, KeyedDistorter distorter) {
         int drawn = plan.sampler().draw(plan.seed(), step, p, block.firstRecord(), block.count(), plan.share(p),
                 indices);
-        BatchAssembler.fill(block, indices, drawn, plan.scaling(), ws);
+        BatchAssembler.fill(block, indices, drawn, plan.scaling(), ws, distorter, plan.seed(), step, p);
         return drawn;
     }
 }

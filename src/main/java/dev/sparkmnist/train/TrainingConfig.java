@@ -3,6 +3,7 @@ package dev.sparkmnist.train;
 import java.io.Serializable;
 import java.util.List;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.InputScaling;
 
 /**
@@ -17,14 +18,22 @@ import dev.sparkmnist.data.InputScaling;
  * @param logEvery   iterations between progress lines
  * @param phases     one or more training phases, run in order
  * @param scaleOut   per-partition batch, averaging and rate scaling ({@link ScaleOut#SPLIT}: the old split)
+ * @param augmentation how training images are distorted on the executors, {@link Augmentation#NONE} for not
  */
 public record TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
-                             List<PhaseConfig> phases, ScaleOut scaleOut) implements Serializable {
+                             List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation)
+        implements Serializable {
 
     /** A configuration that splits each phase's batch over the partitions ({@link ScaleOut#SPLIT}). */
     public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
                           List<PhaseConfig> phases) {
         this(hidden, seed, scaling, partitions, logEvery, phases, ScaleOut.SPLIT);
+    }
+
+    /** Without distortions. */
+    public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
+                          List<PhaseConfig> phases, ScaleOut scaleOut) {
+        this(hidden, seed, scaling, partitions, logEvery, phases, scaleOut, Augmentation.NONE);
     }
 
     public TrainingConfig {
@@ -36,11 +45,12 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
         PhaseConfig.require(phases != null && !phases.isEmpty(), "at least one training phase is needed");
         phases = List.copyOf(phases);
         PhaseConfig.require(scaleOut != null, "scale-out settings must be given");
+        augmentation = augmentation == null ? Augmentation.NONE : augmentation;
     }
 
     /** The same configuration with {@code resolved} input scaling (a standard scaling's learnt statistics). */
     public TrainingConfig withScaling(InputScaling resolved) {
-        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, scaleOut);
+        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, scaleOut, augmentation);
     }
 
     /** Total iterations over all phases, as they run on {@link #partitions} partitions. */
@@ -55,6 +65,6 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
 
     /** The same configuration with another seed. */
     public TrainingConfig withSeed(long newSeed) {
-        return new TrainingConfig(hidden, newSeed, scaling, partitions, logEvery, phases, scaleOut);
+        return new TrainingConfig(hidden, newSeed, scaling, partitions, logEvery, phases, scaleOut, augmentation);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.cli.ExitCodes;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.model.ModelStore;
@@ -28,6 +29,7 @@ import dev.sparkmnist.train.Averaging;
 import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.ScaleOut;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingListener;
 
@@ -36,7 +38,8 @@ import dev.sparkmnist.train.TrainingListener;
  * local SGD with rounds of 4 whose float models and velocities travel through the checkpoint; or at 110, in the
  * synchronous second phase) and is then resumed ends with exactly the weights of an uninterrupted run; a different
  * configuration is refused; {@code --resume} without a checkpoint is refused; checkpoints are pruned and removed
- * once the model is published. The real {@code kill -9} of a driver is in {@code DriverKillResumeTest}.
+ * once the model is published. Training images are distorted on the fly in both phases ({@code --augment}), so
+ * this also holds the keyed distortions to bit-for-bit reproducibility. The real {@code kill -9} of a driver is in {@code DriverKillResumeTest}.
  */
 class CheckpointResumeTest {
 
@@ -44,11 +47,15 @@ class CheckpointResumeTest {
     Path tmp;
 
     private String[] args(Path data, Path out, String... extra) {
+        return args(AUGMENT, data, out, extra);
+    }
+
+    private String[] args(String augment, Path data, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
                 "--hidden", "12", "--seed", "5", "--log-every", "100",
                 "--phase", "iterations=80,batch-size=24,lr=0.01,momentum=0.9,local-steps=4,schedule=cosine",
                 "--phase", "iterations=40,batch-size=24,lr=0.003,momentum=0.5,local-steps=1",
-                "--checkpoint-every", "25", "--keep-checkpoints", "2"));
+                "--checkpoint-every", "25", "--keep-checkpoints", "2", "--augment", augment));
         if (!List.of(extra).contains("--partitions")) {
             a.addAll(List.of("--partitions", "2"));
         }
@@ -56,11 +63,14 @@ class CheckpointResumeTest {
         return a.toArray(String[]::new);
     }
 
+    private static final String AUGMENT = "rotation=8,scale=0.1,shear=0.1,shift=1,alpha=30,sigma=4";
+
     /** The same configuration as {@link #args}, for calling the job with an injected crash. */
     private static TrainingConfig config() {
         return new TrainingConfig(12, 5, InputScaling.of(Presets.DEFAULT.scaling()), 2, 100, List.of(
                 new PhaseConfig(80, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE),
-                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)));
+                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)), ScaleOut.SPLIT,
+                Augmentation.parse(AUGMENT));
     }
 
     /** 8 partitions of 6 samples (global batch 48, so 40 + 20 iterations) under block momentum. */
@@ -70,7 +80,7 @@ class CheckpointResumeTest {
     private static TrainingConfig bmufConfig() {
         TrainingConfig c = config();
         return new TrainingConfig(c.hidden(), c.seed(), c.scaling(), 8, c.logEvery(), c.phases(),
-                Presets.DEFAULT.scaleOut().with(6, Averaging.BMUF));
+                Presets.DEFAULT.scaleOut().with(6, Averaging.BMUF), c.augmentation());
     }
 
     /** 8 partitions with automatic local steps: the default preset's rule, one step per job, float models. */
@@ -80,7 +90,8 @@ class CheckpointResumeTest {
     private static TrainingConfig autoConfig() {
         TrainingConfig c = config();
         return new TrainingConfig(c.hidden(), c.seed(), c.scaling(), 8, c.logEvery(),
-                c.phases().stream().map(p -> p.withLocalSteps(0)).toList(), Presets.DEFAULT.scaleOut());
+                c.phases().stream().map(p -> p.withLocalSteps(0)).toList(), Presets.DEFAULT.scaleOut(),
+                c.augmentation());
     }
 
     @ParameterizedTest(name = "crash at iteration {0}")
@@ -114,6 +125,8 @@ class CheckpointResumeTest {
         // must match it, which the fingerprint checks for us below (the resume would be refused otherwise).
         assertEquals(0, CliRun.of(args(data, straight, extra)).exitCode());
         assertFalse(Files.exists(Path.of(straight + ".checkpoints")), "checkpoints removed after publishing");
+        assertEquals(Augmentation.parse(AUGMENT).toString(),
+                ModelStore.load(straight.toString()).metadata().augmentation(), "model.json records the distortions");
 
         TrainingListener crash = (state, stats) -> {
             if (state.globalStep() >= crashAt) {
@@ -135,6 +148,9 @@ class CheckpointResumeTest {
         CliRun wrong = CliRun.of(args(data, resumed, concat(extra, "--lr", "0.02")));
         assertEquals(ExitCodes.BAD_INPUT, wrong.exitCode());
         assertTrue(wrong.stderr().contains("different configuration"), wrong.stderr());
+        CliRun otherDistortions = CliRun.of(args("rotation=5", data, resumed, extra));
+        assertEquals(ExitCodes.BAD_INPUT, otherDistortions.exitCode(), "the fingerprint covers the distortions");
+        assertTrue(otherDistortions.stderr().contains("different configuration"), otherDistortions.stderr());
         assertFalse(Files.exists(resumed), "a refused run writes no model");
 
         CliRun resume = CliRun.of(args(data, resumed, concat(extra, "--resume")));
