@@ -2,13 +2,13 @@
 # The side-by-side benchmark: our default preset vs Spark MLlib's MultilayerPerceptronClassifier on the same MNIST
 # files and the same local[2] Spark, the gradient kernel vs the gemm ceiling, cache bytes per pixel, and throughput
 # on generated 600k / 3M training sets. Prints a table; writes bench/results.json. Not part of `mvn test`.
-#   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc,pytorch,scaleout]
-#   The scaleout section (issue 12) trains the default preset at 2..64 partitions and projects epoch time on N
+#   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc,pytorch]
+#   Two long sections run only when --only names them. The scaleout section (issue 12, about 46 minutes) trains the default preset at 2..64 partitions and projects epoch time on N
 #   one-core executors: bench/run.sh --only scaleout [--scaleout-partitions 2,4,8,16,32,64] [--scaleout-seeds 42,7,1]
 #   [--scaleout-large-seeds 42] (seeds from 32 partitions on, default: the same) [--scaleout-reuse FILE] (summarise
 #   and project the runs of an earlier results file again, without training)
 # The `best` section (the best preset with distortions: time to 99.0% / 99.2%, final accuracy, distortion share of
-# the time inside tasks, samples/s; 15-20 minutes per seed) runs only when named: --only best [--best-repeats 3].
+# the time inside tasks, samples/s; 3-4 minutes per seed with OpenBLAS) runs only when named: --only best [--best-repeats 3].
 # Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
 # 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).
 set -euo pipefail
