@@ -406,16 +406,18 @@ public final class BenchMain {
             if (reused != null) {
                 here.addAll(reused.getOrDefault(p, List.of()));
                 runs.addAll(here);
-                if (here.isEmpty()) {
-                    continue;
+            } else {
+                for (String seed : these) {
+                    Map<String, Object> r = ScaleOutBench.run(sc, dataDir, test, ours, p,
+                            Long.parseLong(seed.trim()));
+                    System.err.println("scaleout: " + ScaleOutBench.describe(r));
+                    runs.add(r);
+                    here.add(r);
+                    save(out);
                 }
             }
-            for (String seed : reused == null ? these : new String[0]) {
-                Map<String, Object> r = ScaleOutBench.run(sc, dataDir, test, ours, p, Long.parseLong(seed.trim()));
-                System.err.println("scaleout: " + ScaleOutBench.describe(r));
-                runs.add(r);
-                here.add(r);
-                save(out);
+            if (here.isEmpty()) {
+                continue;
             }
             Map<String, Object> med = new LinkedHashMap<>(here.get(0));
             med.remove("seed");
