@@ -30,7 +30,8 @@ final class BestBench {
     static Map<String, Object> run(JavaSparkContext sc, LoadedSet train, LoadedSet test, TrainingConfig config,
                                    long evalEvery) {
         TaskClock.reset();
-        Map<String, Object> m = new LinkedHashMap<>(OursBench.run(sc, train, test, config, evalEvery));
+        Map<String, Object> m = new LinkedHashMap<>(OursBench.run(sc, train, test, config,
+                Presets.BEST.sampling().sampler(), evalEvery));
         @SuppressWarnings("unchecked")
         List<AccuracyProbe.Checkpoint> points = (List<AccuracyProbe.Checkpoint>) m.get("checkpoints");
         m.put("augmentation", config.augmentation().toString());

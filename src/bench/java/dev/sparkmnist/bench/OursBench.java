@@ -13,7 +13,7 @@ import dev.sparkmnist.data.IdxRddLoader.LoadedSet;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.train.DistributedTrainer;
-import dev.sparkmnist.train.KeyedRandomSampler;
+import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
@@ -26,14 +26,14 @@ final class OursBench {
     }
 
     static Map<String, Object> run(JavaSparkContext sc, LoadedSet train, LoadedSet test, TrainingConfig config,
-                                   long evalEvery) {
+                                   BatchSampler sampler, long evalEvery) {
         JobTimer timer = new JobTimer(AccuracyProbe.TRAIN_GROUP);
         sc.sc().addSparkListener(timer);
         resetPeakHeap();
         AccuracyProbe probe = new AccuracyProbe(sc, test.blocks(), config.scaling(), evalEvery);
         Network start = Network.initialise(new LayerSizes(train.pixelsPerImage(), config.hidden(), 10), config.seed());
         long t0 = System.nanoTime();
-        new DistributedTrainer(sc, config, new KeyedRandomSampler(), List.of(probe))
+        new DistributedTrainer(sc, config, sampler, List.of(probe))
                 .train(train.blocks(), TrainingState.start(start));
         double wall = (System.nanoTime() - t0) / 1e9 - probe.evalSeconds();
         sc.clearJobGroup();

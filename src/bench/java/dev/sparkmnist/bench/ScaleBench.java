@@ -18,7 +18,6 @@ import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.train.DistributedTrainer;
-import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
@@ -30,6 +29,8 @@ import dev.sparkmnist.train.TrainingState;
  */
 final class ScaleBench {
     static final int WARMUP_ITERATIONS = 128;
+    /** The default preset's way of drawing batches. */
+    private static final dev.sparkmnist.train.Sampling SAMPLING = dev.sparkmnist.pipeline.Presets.DEFAULT.sampling();
 
     private ScaleBench() {
     }
@@ -68,12 +69,12 @@ final class ScaleBench {
         TrainingConfig warmup = new TrainingConfig(config.hidden(), config.seed(), config.scaling(),
                 config.partitions(), config.logEvery(),
                 List.of(config.phases().get(0).withIterations(WARMUP_ITERATIONS)));
-        new DistributedTrainer(sc, warmup, new KeyedRandomSampler(), List.of())
+        new DistributedTrainer(sc, warmup, SAMPLING.sampler(), List.of())
                 .train(set.blocks(), TrainingState.start(start));
         OursBench.resetPeakHeap();
         long gc0 = gcMillis();
         long t1 = System.nanoTime();
-        new DistributedTrainer(sc, config, new KeyedRandomSampler(), List.of())
+        new DistributedTrainer(sc, config, SAMPLING.sampler(), List.of())
                 .train(set.blocks(), TrainingState.start(start));
         double seconds = (System.nanoTime() - t1) / 1e9;
         m.put("gcSecondsDuringTraining", (gcMillis() - gc0) / 1e3);

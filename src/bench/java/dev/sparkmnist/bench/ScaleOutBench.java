@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.IdxRddLoader.LoadedSet;
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.train.PhasePlan;
 import dev.sparkmnist.train.TrainingConfig;
 
@@ -38,7 +39,7 @@ final class ScaleOutBench {
         try {
             PhasePlan plan = config.plan(0);
             // Test accuracy about 25 times per run, at round ends: the epochs to 98% to within 0.3 epochs.
-            Map<String, Object> m = OursBench.run(sc, train, test, config,
+            Map<String, Object> m = OursBench.run(sc, train, test, config, Presets.DEFAULT.sampling().sampler(),
                     Math.max(plan.localSteps(), plan.iterations() / 25));
             int n = (int) new dev.sparkmnist.nn.LayerSizes(train.pixelsPerImage(), config.hidden(), 10)
                     .parameterCount();

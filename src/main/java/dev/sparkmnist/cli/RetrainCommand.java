@@ -72,7 +72,7 @@ public final class RetrainCommand implements Callable<Integer> {
             int partitions = common.trainingPartitions(spark.context());
             Retrainer.Request request = new Retrainer.Request(common.dataDir,
                     parent -> training.config(common.dataDir, partitions, parent), fromScratch, force, gate, keep,
-                    registryOptions.lockTtl(), registryOptions.lockWait(), !noOnnx);
+                    registryOptions.lockTtl(), registryOptions.lockWait(), !noOnnx, training.sampler());
             Retrainer.Outcome outcome = new Retrainer(registry).run(spark.context(), request);
             System.out.println(outcome.message());
             return switch (outcome.kind()) {

@@ -18,7 +18,6 @@ import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.train.InvalidConfigException;
-import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.TrainingConfig;
 
 /** {@code train}: fit the network on the MNIST training set, report train and test accuracy, save the model. */
@@ -88,7 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
             int partitions = common.trainingPartitions(sc);
             TrainingConfig config = training.config(common.dataDir, partitions, continued, validation);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,
-                    initFrom, new KeyedRandomSampler(), evalEvery(), classNames, validation), List.of(),
+                    initFrom, training.sampler(), evalEvery(), classNames, validation), List.of(),
                     checkpointing);
             System.out.println();
             System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),

@@ -16,7 +16,9 @@ import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.train.Averaging;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.LearningRateSchedule;
+import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.Sampling;
 import dev.sparkmnist.train.ScaleOut;
 import dev.sparkmnist.train.TrainingConfig;
 
@@ -72,6 +74,20 @@ public final class TrainingOptions {
     @Option(names = "--momentum", description = "Momentum, 0 for plain gradient descent.")
     Double momentum;
 
+    @Option(names = "--nesterov", negatable = true, description = "Nesterov's form of the momentum step "
+            + "(--no-nesterov: heavy-ball; default: the preset's, Nesterov for default).")
+    Boolean nesterov;
+
+    @Option(names = "--label-smoothing", paramLabel = "S", description = "Train towards (1 - S) on the label and "
+            + "S / classes on every class instead of one-hot targets, 0 <= S < 1 (default: the preset's, 0.1 for "
+            + "default, 0 for notebook and best).")
+    Double labelSmoothing;
+
+    @Option(names = "--sampling", paramLabel = "shuffle|replacement", description = "How each partition draws its "
+            + "mini-batches: shuffle (every record once per epoch, a new order each epoch) or replacement (uniform "
+            + "draws, the notebook's randint). Default: the preset's, shuffle for default.")
+    String sampling;
+
     @Option(names = "--local-steps", paramLabel = "N|auto",
             description = "Optimiser steps per partition per Spark job before averaging; 1 = exact synchronous SGD; "
                     + "auto = from the partition count (the default preset's: 32 on 2 partitions, 16 on 4, 1 from 5 on).")
@@ -83,7 +99,7 @@ public final class TrainingOptions {
     @Option(names = "--phase", paramLabel = "KEY=VALUE,...",
             description = "A training phase (repeat for several, run in order), e.g. "
                     + "iterations=20000,lr=0.001,lambda=0.05. Keys: iterations, epochs, batch-size, lr, lambda, "
-                    + "momentum, local-steps, schedule; missing keys come from the preset.")
+                    + "momentum, nesterov, label-smoothing, local-steps, schedule; missing keys come from the preset.")
     List<String> phases;
 
     @Option(names = "--augment", paramLabel = "none|KEY=VALUE,...",
@@ -105,6 +121,11 @@ public final class TrainingOptions {
     /** The named preset. */
     Presets.Preset preset() {
         return Presets.named(preset);
+    }
+
+    /** How batches are drawn: {@code --sampling}, else the preset's way. */
+    BatchSampler sampler() {
+        return (sampling != null ? Sampling.parse(sampling, "--sampling") : preset().sampling()).sampler();
     }
 
     /**
@@ -189,7 +210,8 @@ public final class TrainingOptions {
         return new PhaseConfig(iters, batch, lr != null ? lr : b.learningRate(),
                 lambda != null ? lambda : b.lambda(), momentum != null ? momentum : b.momentum(),
                 localSteps != null ? parseLocalSteps(localSteps, "--local-steps") : b.localSteps(),
-                schedule != null ? schedule : b.schedule());
+                schedule != null ? schedule : b.schedule(), nesterov != null ? nesterov : b.nesterov(),
+                labelSmoothing != null ? labelSmoothing : b.labelSmoothing());
     }
 
     private static PhaseConfig parsePhase(String spec, PhaseConfig b, long trainCount) {
@@ -200,6 +222,8 @@ public final class TrainingOptions {
         double mom = b.momentum();
         int local = b.localSteps();
         LearningRateSchedule sched = b.schedule();
+        boolean nag = b.nesterov();
+        double smoothing = b.labelSmoothing();
         Double ep = null;
         for (String part : spec.split(",")) {
             String[] kv = part.split("=", 2);
@@ -218,8 +242,11 @@ public final class TrainingOptions {
                     case "momentum" -> mom = Double.parseDouble(value);
                     case "local-steps" -> local = parseLocalSteps(value, "--phase local-steps");
                     case "schedule" -> sched = LearningRateSchedule.valueOf(value.toUpperCase(Locale.ROOT));
+                    case "nesterov" -> nag = parseBoolean(value);
+                    case "label-smoothing" -> smoothing = Double.parseDouble(value);
                     default -> throw new InvalidConfigException("--phase " + spec + ": unknown key '" + key
-                            + "' (known: iterations, epochs, batch-size, lr, lambda, momentum, local-steps, schedule)");
+                            + "' (known: iterations, epochs, batch-size, lr, lambda, momentum, nesterov, "
+                            + "label-smoothing, local-steps, schedule)");
                 }
             } catch (IllegalArgumentException e) {
                 if (e instanceof InvalidConfigException ice) {
@@ -231,7 +258,15 @@ public final class TrainingOptions {
         if (ep != null) {
             iters = epochsToIterations(ep, trainCount, batch, "--phase epochs");
         }
-        return new PhaseConfig(iters, batch, rate, lam, mom, local, sched);
+        return new PhaseConfig(iters, batch, rate, lam, mom, local, sched, nag, smoothing);
+    }
+
+    private static boolean parseBoolean(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(value);
+        };
     }
 
     /** A local-step count, or 0 for {@code auto}. */

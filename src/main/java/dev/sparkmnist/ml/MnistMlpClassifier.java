@@ -37,7 +37,6 @@ import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.train.DistributedTrainer;
-import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger;
@@ -183,7 +182,8 @@ public final class MnistMlpClassifier
             long iters = value(epochs) > 0 ? Math.max(1, (long) Math.ceil(value(epochs) * blocks.records() / value(batchSize)))
                     : value(iterations);
             PhaseConfig phase = new PhaseConfig(iters, value(batchSize), value(learningRate), value(lambda), value(momentum),
-                    value(localSteps), LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)));
+                    value(localSteps), LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)),
+                    DEFAULTS.nesterov(), DEFAULTS.labelSmoothing());
             TrainingConfig config = TrainingJob.resolveScaling(new TrainingConfig(hidden, value(seed), inputScaling,
                     blocks.rdd().getNumPartitions(), value(logEvery), List.of(phase)),
                     inputScaling.needsStatistics() ? PixelStatistics.of(blocks.rdd()) : null);
@@ -191,7 +191,7 @@ public final class MnistMlpClassifier
                     : Network.initialise(new LayerSizes(inputs, hidden, 10), config.seed());
             LOG.info("fit: {} records in {} partitions, {}", blocks.records(), config.partitions(), start.sizes());
             long t0 = System.nanoTime();
-            TrainingState end = new DistributedTrainer(sc, config, new KeyedRandomSampler(),
+            TrainingState end = new DistributedTrainer(sc, config, Presets.DEFAULT.sampling().sampler(),
                     List.of(new ProgressLogger(config.logEvery(), config.totalIterations(), 1)))
                     .train(blocks.rdd(), TrainingState.start(start));
             double seconds = (System.nanoTime() - t0) / 1e9;

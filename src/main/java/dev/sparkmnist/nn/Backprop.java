@@ -7,7 +7,9 @@ package dev.sparkmnist.nn;
  *   delta2 = (W2 delta3) * (1 - a1^2)           dW1 = x delta2^T         db1 = sum(delta2)
  * </pre>
  * Gradients are summed over the batch (not averaged) and carry no L2 term; the optimiser adds
- * {@code lambda * W} once per step, as the notebook does.
+ * {@code lambda * W} once per step, as the notebook does. With label smoothing {@code s} the target is
+ * {@code (1 - s) onehot(y) + s / classes} instead of the one-hot vector (Szegedy et al.), which keeps the logits from
+ * growing without bound and measured a higher test accuracy sooner (README, Speed).
  */
 public final class Backprop {
     private Backprop() {
@@ -18,6 +20,14 @@ public final class Backprop {
      * cross-entropy. The batch is {@code n} columns of {@code ws.x} with labels {@code ws.y}.
      */
     public static double accumulate(Network net, Workspace ws, int n, double[] grad) {
+        return accumulate(net, ws, n, grad, 0);
+    }
+
+    /**
+     * As {@link #accumulate(Network, Workspace, int, double[])} against targets smoothed by {@code smoothing};
+     * returns the summed cross-entropy to those targets.
+     */
+    public static double accumulate(Network net, Workspace ws, int n, double[] grad, double smoothing) {
         double loss = ForwardPass.run(net, ws, n, true);
         LayerSizes s = net.sizes();
         double[] p = net.parameters();
@@ -25,8 +35,21 @@ public final class Backprop {
         int h = s.hidden();
         int out = s.outputs();
         double[] delta3 = ws.output;
-        for (int j = 0; j < n; j++) {
-            delta3[j * out + ws.y[j]] -= 1.0;
+        if (smoothing == 0) {
+            for (int j = 0; j < n; j++) {
+                delta3[j * out + ws.y[j]] -= 1.0;
+            }
+        } else {
+            double spread = smoothing / out;
+            double uniformLoss = 0;
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < out; k++) {
+                    uniformLoss -= Math.log(Math.max(delta3[j * out + k], Double.MIN_NORMAL));
+                    delta3[j * out + k] -= spread;
+                }
+                delta3[j * out + ws.y[j]] -= 1.0 - smoothing;
+            }
+            loss = (1 - smoothing) * loss + spread * uniformLoss;
         }
         // dW2 += A1 delta3^T  (h x out), db2 += row sums of delta3
         Blas.get().dgemm("N", "T", h, out, n, 1.0, ws.hidden, 0, h, delta3, 0, out, 1.0, grad, s.w2Offset(), h);

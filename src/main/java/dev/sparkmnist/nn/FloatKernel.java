@@ -51,6 +51,14 @@ public final class FloatKernel {
      * cross-entropy.
      */
     public double gradient(float[] params, int n, float[] grad) {
+        return gradient(params, n, grad, 0f);
+    }
+
+    /**
+     * As {@link #gradient(float[], int, float[])} against targets smoothed by {@code smoothing} ({@link Backprop});
+     * returns the summed cross-entropy to those targets.
+     */
+    public double gradient(float[] params, int n, float[] grad, float smoothing) {
         LayerSizes s = sizes;
         int in = s.inputs();
         int h = s.hidden();
@@ -77,17 +85,29 @@ public final class FloatKernel {
             }
             float labelLogit = output[col + y[j]] - max;
             float sum = 0;
+            float logitSum = 0;
             for (int k = 0; k < out; k++) {
-                float e = (float) Math.exp(output[col + k] - max);
+                float shifted = output[col + k] - max;
+                logitSum += shifted;
+                float e = (float) Math.exp(shifted);
                 output[col + k] = e;
                 sum += e;
             }
             float inv = 1f / sum;
-            for (int k = 0; k < out; k++) {
-                output[col + k] *= inv;
+            if (smoothing == 0f) {
+                for (int k = 0; k < out; k++) {
+                    output[col + k] *= inv;
+                }
+                output[col + y[j]] -= 1f;   // delta3 = P - onehot(y)
+                loss += Math.log(sum) - labelLogit;
+            } else {
+                float spread = smoothing / out;
+                for (int k = 0; k < out; k++) {
+                    output[col + k] = output[col + k] * inv - spread;
+                }
+                output[col + y[j]] -= 1f - smoothing;   // delta3 = P - target
+                loss += Math.log(sum) - (1 - smoothing) * labelLogit - spread * logitSum;
             }
-            output[col + y[j]] -= 1f;   // delta3 = P - onehot(y)
-            loss += Math.log(sum) - labelLogit;
         }
         // Backward: dW2 = A1 delta3^T, db2 = sum delta3, delta2 = (W2 delta3) .* (1 - A1^2), dW1 = X delta2^T.
         Blas.get().sgemm("N", "T", h, out, n, 1f, hidden, 0, h, output, 0, out, 0f, grad, s.w2Offset(), h);

@@ -27,7 +27,7 @@ import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.pipeline.TrainingJob;
-import dev.sparkmnist.train.KeyedRandomSampler;
+import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingDivergedException;
 
@@ -64,10 +64,11 @@ public final class Retrainer {
      * @param lockWait    how long to wait for another run's lock
      * @param onnx        also write the model as {@value OnnxExport#FILE_NAME} into the version, so it can be served
      *                    as it is
+     * @param sampler     how batches are drawn (the preset's or {@code --sampling})
      */
     public record Request(String dataDir, Function<ModelMetadata, TrainingConfig> config, boolean fromScratch,
                           boolean force, QualityGate gate, Integer keep, Duration lockTtl, Duration lockWait,
-                          boolean onnx) {
+                          boolean onnx, BatchSampler sampler) {
     }
 
     /** How a run ended. */
@@ -95,7 +96,7 @@ public final class Retrainer {
             SavedModel parentModel = parentDir == null ? null : ModelStore.load(parentDir);
             TrainingConfig config = r.config().apply(parentModel == null ? null : parentModel.metadata());
             Map<String, String> data = digests(r.dataDir());
-            String fingerprint = fingerprint(data, config, parent);
+            String fingerprint = fingerprint(data, config, r.sampler(), parent);
             if (!r.force()) {
                 for (int v : registry.versions()) {
                     Lineage l = registry.lineage(v);
@@ -121,7 +122,7 @@ public final class Retrainer {
             try {
                 result = TrainingJob.run(sc, new TrainingJob.Spec(r.dataDir(),
                         new Path(staging, ModelRegistry.MODEL).toString(), config, parentDir,
-                        new KeyedRandomSampler()), List.of());
+                        r.sampler()), List.of());
             } catch (TrainingDivergedException e) {
                 diverged = e.getMessage();
             }
@@ -184,15 +185,17 @@ public final class Retrainer {
 
     /**
      * SHA-256 of what decides a run's result: the data content (by file name, so moving the folder changes
-     * nothing), the configuration (without the logging interval), the parent version and the program.
+     * nothing), the configuration (without the logging interval), how batches are drawn, the parent version and the
+     * program.
      */
-    static String fingerprint(Map<String, String> data, TrainingConfig c, Integer parent) {
+    static String fingerprint(Map<String, String> data, TrainingConfig c, BatchSampler sampler, Integer parent) {
         Map<String, Object> inputs = new TreeMap<>();
         Map<String, String> byName = new TreeMap<>();
         data.forEach((path, sha) -> byName.put(new Path(path).getName().replaceFirst("\\.gz$", ""), sha));
         inputs.put("data", byName);
         inputs.put("config", new TrainingConfig(c.hidden(), c.seed(), c.scaling(), c.partitions(), 1, c.phases(),
-                c.scaleOut()));
+                c.scaleOut(), c.augmentation()));
+        inputs.put("sampler", sampler.getClass().getName());
         inputs.put("parent", parent == null ? "none" : parent.toString());
         inputs.put("program", TrainingJob.VERSION + " " + BuildInfo.gitCommit());
         try {

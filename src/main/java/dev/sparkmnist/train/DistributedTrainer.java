@@ -75,10 +75,12 @@ public final class DistributedTrainer {
                     : resuming && from.blockMomentum().length == n ? from.blockMomentum().clone() : new double[n];
             Network net = state.network().copy();
             long globalStep = state.globalStep();
-            LOG.info("phase {}/{}: {} iterations, batch {}, lr {}, lambda {}, momentum {}, local steps {}, "
-                            + "schedule {}{}", phaseIndex + 1, config.phases().size(), plan.iterations(),
-                    plan.globalBatch(), phase.learningRate(), phase.lambda(), phase.momentum(), plan.localSteps(),
-                    phase.schedule().name().toLowerCase(), done > 0 ? ", resuming at iteration " + done : "");
+            LOG.info("phase {}/{}: {} iterations, batch {}, lr {}, lambda {}, momentum {}{}, local steps {}, "
+                            + "schedule {}{}{}", phaseIndex + 1, config.phases().size(), plan.iterations(),
+                    plan.globalBatch(), phase.learningRate(), phase.lambda(), phase.momentum(),
+                    phase.nesterov() ? " (Nesterov)" : "", plan.localSteps(), phase.schedule().name().toLowerCase(),
+                    phase.labelSmoothing() > 0 ? ", label smoothing " + phase.labelSmoothing() : "",
+                    done > 0 ? ", resuming at iteration " + done : "");
             LOG.info("phase {}/{} on {}", phaseIndex + 1, config.phases().size(), plan.describe(partitions));
             if (phase.localSteps() == 0 && plan.localSteps() == 1 && plan.iterations() > 1) {
                 LOG.info("{} partitions: one Spark job per iteration (synchronous SGD) keeps the accuracy of 2 "
@@ -93,13 +95,13 @@ public final class DistributedTrainer {
                 }
                 boolean local = plan.local();
                 StepPlan step = new StepPlan(config.seed(), globalStep, rates, plan.globalBatch(),
-                        plan.partitionBatch(), partitions, config.scaling(), phase.lambda(), phase.momentum(), local,
-                        sampler, config.augmentation());
+                        plan.partitionBatch(), partitions, config.scaling(), phase.lambda(), phase.momentum(),
+                        phase.nesterov(), phase.labelSmoothing(), local, sampler, config.augmentation());
                 RoundOutcome outcome = runRound(blocks, sizes, net, velocity, step, blockMomentum,
                         plan.blockMomentum());
                 if (!local) {
                     MomentumSgd.step(sizes, net.parameters(), velocity, outcome.combined(), rates[0], phase.lambda(),
-                            phase.momentum());
+                            phase.momentum(), phase.nesterov());
                 }
                 done += steps;
                 globalStep += steps;
@@ -134,7 +136,7 @@ public final class DistributedTrainer {
      */
     public double[] batchGradient(JavaRDD<ImageBlock> blocks, Network net, long step, int batchSize) {
         StepPlan plan = new StepPlan(config.seed(), step, new double[] {0}, batchSize, 0, blocks.getNumPartitions(),
-                config.scaling(), 0, 0, false, sampler, Augmentation.NONE);
+                config.scaling(), 0, 0, false, 0, false, sampler, Augmentation.NONE);
         RoundOutcome outcome = runRound(blocks, net.sizes(), net, null, plan, new double[0], 0);
         double[] out = Arrays.copyOf(outcome.combined(), outcome.combined().length + 1);
         out[out.length - 1] = outcome.lossSum();

@@ -90,7 +90,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
                                      KeyedDistorter distorter) {
         double[] grad = new double[sizes.parameterCount()];
         int drawn = draw(p, plan.firstStep(), block, ws, indices, distorter);
-        double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad);
+        double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad, plan.labelSmoothing());
         return PartitionResult.ofGradient(p, grad, loss, drawn);
     }
 
@@ -114,13 +114,13 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
                     plan.firstStep() + k, p);
             distorting += System.nanoTime() - t0;
-            loss += kernel.gradient(params, drawn, grad);
+            loss += kernel.gradient(params, drawn, grad, (float) plan.labelSmoothing());
             samples += drawn;
             // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
             // as in synchronous SGD.
             float scale = (float) plan.batchSize() / drawn;
             MomentumSgd.step(sizes, params, velocity, grad, scale, plan.learningRates()[k], plan.lambda(),
-                    plan.momentum());
+                    plan.momentum(), plan.nesterov());
         }
         float[] model = new float[2 * n];
         System.arraycopy(params, 0, model, 0, n);

@@ -16,9 +16,18 @@ import java.io.Serializable;
  *                     1 is exact synchronous SGD (one gradient sum per job); 0 = auto, chosen from the
  *                     partition count ({@link ScaleOut#localStepsFor})
  * @param schedule     how the learning rate moves during the phase
+ * @param nesterov     Nesterov's look-ahead form of the momentum step instead of heavy-ball
+ * @param labelSmoothing share of each label's target spread evenly over all classes (0: plain one-hot targets)
  */
 public record PhaseConfig(long iterations, int batchSize, double learningRate, double lambda, double momentum,
-                          int localSteps, LearningRateSchedule schedule) implements Serializable {
+                          int localSteps, LearningRateSchedule schedule, boolean nesterov, double labelSmoothing)
+        implements Serializable {
+
+    /** Heavy-ball momentum on one-hot targets (the notebook's loss). */
+    public PhaseConfig(long iterations, int batchSize, double learningRate, double lambda, double momentum,
+                       int localSteps, LearningRateSchedule schedule) {
+        this(iterations, batchSize, learningRate, lambda, momentum, localSteps, schedule, false, 0);
+    }
 
     /** Validates every value once, naming the command-line option in the message. */
     public PhaseConfig {
@@ -31,6 +40,8 @@ public record PhaseConfig(long iterations, int batchSize, double learningRate, d
                 "--momentum must be in [0, 1), got " + momentum);
         require(localSteps >= 0, "--local-steps must be auto or at least 1, got " + localSteps);
         require(schedule != null, "--schedule must be given");
+        require(Double.isFinite(labelSmoothing) && labelSmoothing >= 0 && labelSmoothing < 1,
+                "--label-smoothing must be in [0, 1), got " + labelSmoothing);
     }
 
     /** The notebook's plain gradient descent: no momentum, one step per job, constant rate. */
@@ -40,12 +51,14 @@ public record PhaseConfig(long iterations, int batchSize, double learningRate, d
 
     /** The same phase with another number of iterations. */
     public PhaseConfig withIterations(long n) {
-        return new PhaseConfig(n, batchSize, learningRate, lambda, momentum, localSteps, schedule);
+        return new PhaseConfig(n, batchSize, learningRate, lambda, momentum, localSteps, schedule, nesterov,
+                labelSmoothing);
     }
 
     /** The same phase with another local-step count (0: auto). */
     public PhaseConfig withLocalSteps(int k) {
-        return new PhaseConfig(iterations, batchSize, learningRate, lambda, momentum, k, schedule);
+        return new PhaseConfig(iterations, batchSize, learningRate, lambda, momentum, k, schedule, nesterov,
+                labelSmoothing);
     }
 
     static void require(boolean ok, String message) {

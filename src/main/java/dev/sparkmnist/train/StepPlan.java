@@ -12,8 +12,8 @@ import java.io.Serializable;
  * and how its training images are distorted ({@link Augmentation#NONE}: not at all).
  */
 record StepPlan(long seed, long firstStep, double[] learningRates, int batchSize, int partitionBatch, int partitions,
-                InputScaling scaling, double lambda, double momentum, boolean local, BatchSampler sampler,
-                Augmentation augmentation)
+                InputScaling scaling, double lambda, double momentum, boolean nesterov, double labelSmoothing,
+                boolean local, BatchSampler sampler, Augmentation augmentation)
         implements Serializable {
 
     int steps() {

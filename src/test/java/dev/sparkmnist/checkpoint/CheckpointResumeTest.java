@@ -26,7 +26,7 @@ import dev.sparkmnist.testing.CliRun;
 import dev.sparkmnist.testing.SharedSpark;
 import dev.sparkmnist.testing.SyntheticDigits;
 import dev.sparkmnist.train.Averaging;
-import dev.sparkmnist.train.KeyedRandomSampler;
+import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ScaleOut;
@@ -65,13 +65,21 @@ class CheckpointResumeTest {
 
     private static final String AUGMENT = "rotation=8,scale=0.1,shear=0.1,shift=1,alpha=30,sigma=4";
 
-    /** The same configuration as {@link #args}, for calling the job with an injected crash. */
+    /**
+     * The same configuration as {@link #args}, for calling the job with an injected crash: Nesterov momentum and
+     * label smoothing come from the default preset there, as here, and batches are drawn its way
+     * ({@link #SAMPLER}, shuffled epochs), so resuming also holds the epoch orders to bit-for-bit reproducibility.
+     */
     private static TrainingConfig config() {
+        PhaseConfig d = Presets.DEFAULT.phases().get(0);
         return new TrainingConfig(12, 5, InputScaling.of(Presets.DEFAULT.scaling()), 2, 100, List.of(
-                new PhaseConfig(80, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE),
-                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE)), ScaleOut.SPLIT,
-                Augmentation.parse(AUGMENT));
+                new PhaseConfig(80, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE, d.nesterov(),
+                        d.labelSmoothing()),
+                new PhaseConfig(40, 24, 0.003, 0.002, 0.5, 1, LearningRateSchedule.COSINE, d.nesterov(),
+                        d.labelSmoothing())), ScaleOut.SPLIT, Augmentation.parse(AUGMENT));
     }
+
+    private static final BatchSampler SAMPLER = Presets.DEFAULT.sampling().sampler();
 
     /** 8 partitions of 6 samples (global batch 48, so 40 + 20 iterations) under block momentum. */
     private static final String[] BMUF_8 = {"--partitions", "8", "--partition-batch", "6", "--averaging", "bmuf"};
@@ -135,7 +143,7 @@ class CheckpointResumeTest {
         };
         CheckpointOptions options = new CheckpointOptions(null, 25, 0, 2, false);
         RuntimeException e = assertThrows(RuntimeException.class, () -> TrainingJob.run(SharedSpark.get(),
-                new TrainingJob.Spec(data.toString(), resumed.toString(), config, null, new KeyedRandomSampler()),
+                new TrainingJob.Spec(data.toString(), resumed.toString(), config, null, SAMPLER),
                 List.of(crash), options));
         assertTrue(e.getMessage().contains("injected crash"), e.getMessage());
         assertFalse(Files.exists(resumed), "no model directory after a crash");

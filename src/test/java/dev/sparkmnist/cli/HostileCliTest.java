@@ -54,6 +54,17 @@ class HostileCliTest {
     }
 
     @Test
+    void nonsenseSmoothingSamplingAndNesterovAreRefused() throws Exception {
+        Path data = data();
+        assertRefused(ExitCodes.BAD_INPUT, "--label-smoothing must be in [0, 1), got 1.0", data,
+                "--label-smoothing", "1");
+        assertRefused(ExitCodes.BAD_INPUT, "--sampling must be replacement or shuffle, got 'sometimes'", data,
+                "--sampling", "sometimes");
+        assertRefused(ExitCodes.BAD_INPUT, "bad value for nesterov: 'maybe'", data, "--phase",
+                "iterations=5,nesterov=maybe");
+    }
+
+    @Test
     void zeroBatchSizeIsRefused() throws Exception {
         assertRefused(ExitCodes.BAD_INPUT, "--batch-size must be at least 1, got 0", data(), "--batch-size", "0");
     }

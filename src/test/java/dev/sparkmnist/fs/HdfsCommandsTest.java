@@ -145,7 +145,9 @@ class HdfsCommandsTest {
                 "--partitions", "2", "--seed", "5", "--log-every", "100", "--offline",
                 "--phase", "iterations=20,batch-size=24,lr=0.01,momentum=0.9,local-steps=4,schedule=cosine",
                 "--phase", "iterations=10,batch-size=24,lr=0.003,momentum=0.5,local-steps=1",
-                "--checkpoint-every", "10", "--keep-checkpoints", "2"));
+                "--checkpoint-every", "10", "--keep-checkpoints", "2",
+                // the heavy-ball, one-hot, with-replacement training of the config built in the test
+                "--no-nesterov", "--label-smoothing", "0", "--sampling", "replacement"));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }

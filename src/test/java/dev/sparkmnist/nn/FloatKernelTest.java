@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The single-precision training kernel computes the double kernel's gradient and loss, to float accuracy. */
+/**
+ * The single-precision training kernel computes the double kernel's gradient and loss, to float accuracy, with
+ * one-hot and with smoothed targets.
+ */
 class FloatKernelTest {
 
-    @Test
-    void floatGradientMatchesTheDoubleGradient() {
+    @ParameterizedTest(name = "label smoothing {0}")
+    @ValueSource(doubles = {0, 0.1})
+    void floatGradientMatchesTheDoubleGradient(double smoothing) {
         LayerSizes sizes = new LayerSizes(784, 32, 10);
         Network net = Network.initialise(sizes, 3);
         int n = 40;
@@ -28,7 +33,7 @@ class FloatKernelTest {
             kernel.y[j] = ws.y[j];
         }
         double[] expected = new double[sizes.parameterCount()];
-        double expectedLoss = Backprop.accumulate(net, ws, n, expected);
+        double expectedLoss = Backprop.accumulate(net, ws, n, expected, smoothing);
         float[] params = new float[sizes.parameterCount()];
         for (int i = 0; i < params.length; i++) {
             params[i] = (float) net.parameters()[i];
@@ -36,7 +41,7 @@ class FloatKernelTest {
         float[] got = new float[sizes.parameterCount()];
         java.util.Arrays.fill(got, 123);   // overwritten, not added to
         for (int rep = 0; rep < 2; rep++) {   // buffers are reused: a second call gives the same answer
-            double loss = kernel.gradient(params, n, got);
+            double loss = kernel.gradient(params, n, got, (float) smoothing);
             assertEquals(expectedLoss, loss, 1e-4 * expectedLoss);
             double norm = 0;
             for (double v : expected) {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.data.InputScaling;
-import dev.sparkmnist.train.KeyedRandomSampler;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.testing.SharedSpark;
 
@@ -29,7 +28,7 @@ class RealMnistTest {
         Presets.Preset p = Presets.DEFAULT;
         TrainingConfig config = new TrainingConfig(p.hidden(), 42, InputScaling.of(p.scaling()), 2, 1000, p.phases());
         TrainingJob.Result result = TrainingJob.run(SharedSpark.get(), new TrainingJob.Spec(dir,
-                out.resolve("model").toString(), config, null, new KeyedRandomSampler()), List.of());
+                out.resolve("model").toString(), config, null, p.sampling().sampler()), List.of());
         double acc = result.metrics().test().accuracy();
         System.out.printf("RealMnistTest: default preset test accuracy %.4f after %.1f s of training%n", acc,
                 result.trainingSeconds());

@@ -260,7 +260,7 @@ class LocalSgdTest {
             scaled[i] *= 2.5;
         }
         MomentumSgd.step(sizes, p, v, scaled, 0.1, 0.3, 0.9);
-        MomentumSgd.step(sizes, pf, vf, gf, 2.5f, 0.1, 0.3, 0.9);
+        MomentumSgd.step(sizes, pf, vf, gf, 2.5f, 0.1, 0.3, 0.9, false);
         for (int i = 0; i < n; i++) {
             assertEquals(p[i], pf[i], 1e-6, "parameter " + i);
             assertEquals(v[i], vf[i], 1e-6, "velocity " + i);

@@ -1,0 +1,71 @@
+package dev.sparkmnist.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * Draws mini-batch records without replacement: each partition walks through its records in a fresh random order
+ * every epoch (random reshuffling, as PyTorch's shuffled data loader), so an epoch uses every record exactly once,
+ * where drawing with replacement ({@link KeyedRandomSampler}) leaves about a third of them out of any one epoch and
+ * repeats others. Measured on MNIST it reaches a given accuracy in fewer steps (README, Speed). The order of epoch
+ * {@code e} is a permutation keyed by (seed, e, partition), and step {@code s} takes positions
+ * {@code s * share ... s * share + share - 1} of the partition's endless sequence of epochs, so a batch is still a
+ * pure function of its arguments: a retried or resumed task draws the same records.
+ */
+public final class KeyedShuffleSampler implements BatchSampler {
+    private static final long serialVersionUID = 1L;
+    /** The permutations last used on this thread (a batch can straddle two epochs). */
+    private static final ThreadLocal<Orders> ORDERS = ThreadLocal.withInitial(Orders::new);
+
+    @Override
+    public int draw(long seed, long step, int partition, long firstRecord, int partitionRecords, int share,
+                    int[] out) {
+        if (partitionRecords < 1) {
+            throw new IllegalArgumentException("partition " + partition + " holds no records");
+        }
+        Orders orders = ORDERS.get();
+        long position = step * share;
+        for (int i = 0; i < share; i++) {
+            long q = position + i;
+            long epoch = q / partitionRecords;
+            out[i] = orders.of(seed, epoch, partition, partitionRecords)[(int) (q % partitionRecords)];
+        }
+        return share;
+    }
+
+    /** The record order of {@code epoch}: a Fisher-Yates shuffle from a generator keyed by its arguments. */
+    static int[] order(long seed, long epoch, int partition, int records) {
+        int[] perm = new int[records];
+        for (int i = 0; i < records; i++) {
+            perm[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(KeyedRandomSampler.mix(seed ^ 0x5DEECE66DL, epoch, partition));
+        for (int i = records - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        return perm;
+    }
+
+    /** Two cached orders per thread, keyed by (seed, epoch, partition, records). */
+    private static final class Orders {
+        private final long[][] keys = new long[2][];
+        private final int[][] perms = new int[2][];
+        private int next;
+
+        int[] of(long seed, long epoch, int partition, int records) {
+            for (int k = 0; k < 2; k++) {
+                long[] key = keys[k];
+                if (key != null && key[0] == seed && key[1] == epoch && key[2] == partition && key[3] == records) {
+                    return perms[k];
+                }
+            }
+            int k = next;
+            next = 1 - next;
+            keys[k] = new long[] {seed, epoch, partition, records};
+            perms[k] = order(seed, epoch, partition, records);
+            return perms[k];
+        }
+    }
+}
