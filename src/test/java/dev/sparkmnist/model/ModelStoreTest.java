@@ -42,6 +42,22 @@ class ModelStoreTest {
     }
 
     @Test
+    void modelsWrittenBeforeNesterovAndLabelSmoothingStillLoad() throws Exception {
+        String target = dir.resolve("m").toString();
+        ModelStore.save(target, model(5, 1), Map.of());
+        Path json = dir.resolve("m").resolve("model.json");
+        String text = Files.readString(json);
+        String older = text.replaceAll(",\\s*\"nesterov\"\\s*:\\s*false", "")
+                .replaceAll(",\\s*\"labelSmoothing\"\\s*:\\s*0\\.0", "");
+        assertTrue(text.contains("\"labelSmoothing\"") && !older.contains("labelSmoothing")
+                && !older.contains("nesterov"), older);
+        Files.writeString(json, older);
+        PhaseConfig phase = ModelStore.load(target).metadata().phases().get(0);
+        assertEquals(false, phase.nesterov());
+        assertEquals(0.0, phase.labelSmoothing());
+    }
+
+    @Test
     void modelJsonListsTheWeightFilesInParameterOrder() throws Exception {
         String target = dir.resolve("m").toString();
         ModelStore.save(target, model(5, 1), Map.of());
