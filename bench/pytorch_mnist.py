@@ -37,7 +37,8 @@ def read_idx(folder, name):
     sys.exit(f"pytorch_mnist.py: {os.path.join(folder, name)}(.gz) not found")
 
 
-# The recipes: PyTorch's usual good settings for this network, the two the issue measured plus Adam.
+# The recipes: PyTorch's usual good settings for this network, the two the issue measured plus Adam, and the first
+# with what issue 15 gave our default preset (Nesterov momentum, label smoothing 0.1; PyTorch already shuffles).
 RECIPES = [
     dict(name="512 tanh, standardised, SGD m0.9 lr 0.1, batch 256, cosine 5 epochs",
          hidden=512, scaling="standard", optimiser="sgd", lr=0.1, batch=256, epochs=5, schedule="cosine"),
@@ -45,6 +46,9 @@ RECIPES = [
          hidden=100, scaling="unit", optimiser="sgd", lr=0.05, batch=128, epochs=10, schedule="constant"),
     dict(name="512 tanh, standardised, Adam lr 1e-3, batch 128, cosine 5 epochs",
          hidden=512, scaling="standard", optimiser="adam", lr=1e-3, batch=128, epochs=5, schedule="cosine"),
+    dict(name="512 tanh, standardised, SGD Nesterov m0.9 lr 0.1, label smoothing 0.1, batch 256, cosine 5 epochs",
+         hidden=512, scaling="standard", optimiser="sgd", lr=0.1, batch=256, epochs=5, schedule="cosine",
+         nesterov=True, label_smoothing=0.1),
 ]
 
 
@@ -60,15 +64,16 @@ def run(recipe, train_x, train_y, test_x, test_y, seed, eval_every):
     ys, yt = torch.from_numpy(train_y.astype(np.int64)), torch.from_numpy(test_y.astype(np.int64))
     model = nn.Sequential(nn.Linear(xs.shape[1], recipe["hidden"]), nn.Tanh(), nn.Linear(recipe["hidden"], 10))
     if recipe["optimiser"] == "sgd":
-        opt = torch.optim.SGD(model.parameters(), lr=recipe["lr"], momentum=0.9)
+        opt = torch.optim.SGD(model.parameters(), lr=recipe["lr"], momentum=0.9,
+                              nesterov=recipe.get("nesterov", False))
     else:
         opt = torch.optim.Adam(model.parameters(), lr=recipe["lr"])
     steps_per_epoch = len(xs) // recipe["batch"]
     total = steps_per_epoch * recipe["epochs"]
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, total) if recipe["schedule"] == "cosine" else None
-    loss_fn = nn.CrossEntropyLoss()
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=recipe.get("label_smoothing", 0.0))
     gen = torch.Generator().manual_seed(seed)
-    clock, step, time_to_98, acc = 0.0, 0, None, 0.0
+    clock, step, time_to_98, steps_to_98, acc = 0.0, 0, None, None, 0.0
 
     def accuracy():
         with torch.no_grad():
@@ -89,9 +94,9 @@ def run(recipe, train_x, train_y, test_x, test_y, seed, eval_every):
             if step % eval_every == 0 or step == total:
                 acc = accuracy()
                 if time_to_98 is None and acc >= 0.98:
-                    time_to_98 = clock
+                    time_to_98, steps_to_98 = clock, step
     return dict(recipe=recipe["name"], seed=seed, trainSeconds=clock, timeTo980=time_to_98,
-                finalTestAccuracy=acc, steps=total)
+                finalTestAccuracy=acc, steps=total, stepsTo980=steps_to_98)
 
 
 def main():
