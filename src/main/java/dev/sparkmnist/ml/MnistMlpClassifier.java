@@ -111,7 +111,8 @@ public final class MnistMlpClassifier
         learningRate = new DoubleParam(this, "learningRate", "step size on the batch-summed gradient",
                 ParamValidators.gt(0));
         lambda = new DoubleParam(this, "lambda", "L2 regularisation strength", ParamValidators.gtEq(0));
-        momentum = new DoubleParam(this, "momentum", "heavy-ball momentum in [0, 1)",
+        momentum = new DoubleParam(this, "momentum", "momentum in [0, 1), "
+                + "Nesterov's form (with label smoothing 0.1 and shuffled epochs, as the default preset)",
                 ParamValidators.inRange(0, 1, true, false));
         localSteps = new IntParam(this, "localSteps", "optimiser steps per partition per Spark job before the "
                 + "partitions' models are averaged; 1 is exact synchronous SGD; 0 = auto: 32 on 2 partitions, 16 on 4, "

@@ -14,8 +14,8 @@ import dev.sparkmnist.train.ScaleOut;
 /**
  * Named starting points for a training run. {@code notebook} is the original notebook exactly (the fidelity
  * check: raw pixels, 25 hidden units, two plain-SGD phases); {@code default} is what reaches 98% test accuracy on
- * MNIST soonest (about 2.5 seconds of training on two cores, 7 in all); {@code best} is the most accurate, 99.2-99.3% (measured), with
- * distortions of the training images.
+ * MNIST soonest (about 3 seconds of training on two cores, 7-8 in all); {@code best} is the most accurate,
+ * 99.2-99.3% (measured), with distortions of the training images.
  */
 public final class Presets {
     /** 100 epochs of MNIST's 60,000 images in batches of 256. */
