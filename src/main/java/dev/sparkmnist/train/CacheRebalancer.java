@@ -147,6 +147,10 @@ public final class CacheRebalancer implements TrainingListener, AutoCloseable {
         if (!moved.isEmpty()) {
             LOG.info("executors changed: cached training block(s) {} dropped from an executor holding more than "
                     + "its share of {}; the next round re-reads them wherever a task slot is free", moved, share);
+        } else {
+            LOG.info("executors changed: {} executor(s), none holds more than its share of {} cached training "
+                    + "block(s); {} block(s) not cached, re-read wherever a task slot is free", executors.size(),
+                    share, uncached);
         }
         return true;
     }
