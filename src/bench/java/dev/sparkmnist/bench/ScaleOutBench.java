@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -144,21 +145,9 @@ final class ScaleOutBench {
      * few large ones of local SGD measure s.
      */
     static double[] fitTaskCost(List<Map<String, Object>> runs) {
-        double tt = 0;
-        double tn = 0;
-        double nn = 0;
-        double ty = 0;
-        double ny = 0;
-        for (Map<String, Object> r : runs) {
-            double y = num(r, "taskSeconds");
-            double t = num(r, "rounds") * num(r, "partitions");
-            double n = y / num(r, "computeSecondsPerSample");
-            tt += t * t;
-            tn += t * n;
-            nn += n * n;
-            ty += t * y;
-            ny += n * y;
-        }
+        double[] s = normalSums(runs, r -> num(r, "rounds") * num(r, "partitions"),
+                r -> num(r, "taskSeconds") / num(r, "computeSecondsPerSample"), r -> num(r, "taskSeconds"));
+        double tt = s[0], tn = s[1], nn = s[2], ty = s[3], ny = s[4];
         double den = tt * nn - tn * tn;
         if (den == 0) {
             return new double[] {0, ny / nn};
@@ -169,23 +158,30 @@ final class ScaleOutBench {
 
     /** Least-squares line through (partitions, per-round overhead): {c0, c1}. */
     static double[] fitRoundCost(List<Map<String, Object>> runs) {
-        double n = runs.size();
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (Map<String, Object> r : runs) {
-            double x = num(r, "partitions");
-            double y = num(r, "roundOverheadSeconds");
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
-        }
+        double[] s = normalSums(runs, r -> 1, r -> num(r, "partitions"), r -> num(r, "roundOverheadSeconds"));
+        double n = s[0], sx = s[1], sxx = s[2], sy = s[3], sxy = s[4];
         double den = n * sxx - sx * sx;
         double c1 = den == 0 ? 0 : Math.max(0, (n * sxy - sx * sy) / den);
         double c0 = Math.max(0, (sy - c1 * sx) / n);
         return new double[] {c0, c1};
+    }
+
+    /** The sums of the normal equations for y = a u + b v over the runs: {uu, uv, vv, uy, vy}. */
+    private static double[] normalSums(List<Map<String, Object>> runs, ToDoubleFunction<Map<String, Object>> u,
+                                       ToDoubleFunction<Map<String, Object>> v,
+                                       ToDoubleFunction<Map<String, Object>> y) {
+        double[] s = new double[5];
+        for (Map<String, Object> r : runs) {
+            double a = u.applyAsDouble(r);
+            double b = v.applyAsDouble(r);
+            double c = y.applyAsDouble(r);
+            s[0] += a * a;
+            s[1] += a * b;
+            s[2] += b * b;
+            s[3] += a * c;
+            s[4] += b * c;
+        }
+        return s;
     }
 
     static double num(Map<String, Object> m, String key) {

@@ -24,10 +24,15 @@ public final class KeyedShuffleSampler implements BatchSampler {
         }
         Orders orders = ORDERS.get();
         long position = step * share;
-        for (int i = 0; i < share; i++) {
+        int i = 0;
+        while (i < share) {   // one run per epoch the batch touches (at most two unless share > records)
             long q = position + i;
             long epoch = q / partitionRecords;
-            out[i] = orders.of(seed, epoch, partition, partitionRecords)[(int) (q % partitionRecords)];
+            int[] order = orders.of(seed, epoch, partition, partitionRecords);
+            int at = (int) (q % partitionRecords);
+            int run = Math.min(share - i, partitionRecords - at);
+            System.arraycopy(order, at, out, i, run);
+            i += run;
         }
         return share;
     }
