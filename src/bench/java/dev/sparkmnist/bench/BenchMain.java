@@ -192,6 +192,8 @@ public final class BenchMain {
         double ratio = (double) k.get("kernelVsSgemm");
         row("BLAS loaded (driver)", String.valueOf(k.get("blas")), "");
         row("float training kernel " + k.get("shape") + ", GFLOP/s", f((double) k.get("kernelGflops"), 1), "");
+        row("training tasks' kernel (W1 input-major, sparse first layer, 20% of inputs set), dense-equivalent GFLOP/s",
+                f((double) k.get("sparseKernelDenseEquivalentGflops"), 1), "");
         row("double kernel (sync SGD, evaluation), GFLOP/s", f((double) k.get("doubleKernelGflops"), 1), "");
         row("netlib dgemm, same shapes, GFLOP/s", f((double) k.get("dgemmGflops"), 1), "");
         row("netlib sgemm, same shapes, GFLOP/s", f((double) k.get("sgemmGflops"), 1), "");

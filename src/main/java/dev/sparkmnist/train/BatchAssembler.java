@@ -24,6 +24,11 @@ public final class BatchAssembler {
         }
     }
 
+    /** The single-precision input of a blank (0) pixel, exactly as the fills below compute it. */
+    public static float blank(InputScaling scaling) {
+        return 0 * (float) scaling.factor() + (float) scaling.offset();
+    }
+
     /** Fills columns {@code 0..n)} of the single-precision kernel's inputs and labels with records {@code indices[0..n)}. */
     public static void fill(ImageBlock block, int[] indices, int n, InputScaling scaling, FloatKernel kernel) {
         int d = block.pixelsPerImage();

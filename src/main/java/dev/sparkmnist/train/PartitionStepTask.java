@@ -1,6 +1,5 @@
 package dev.sparkmnist.train;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -10,6 +9,7 @@ import dev.sparkmnist.augment.KeyedDistorter;
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.Backprop;
 import dev.sparkmnist.nn.FloatKernel;
+import dev.sparkmnist.nn.InputMajorLayout;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.nn.Workspace;
@@ -20,7 +20,8 @@ import dev.sparkmnist.nn.Workspace;
  * the resulting parameters and velocity (local SGD). Batch buffers are reused across rounds per task thread.
  * Local SGD works on a float copy of the model for the whole task: the gradients ({@link FloatKernel}, twice the
  * BLAS rate) and the optimiser steps are single precision, and the model travels as float both ways. The
- * synchronous gradient stays double, so the notebook preset and the gradient checks are exact. With an
+ * synchronous gradient stays double, so the notebook preset and the gradient checks are exact. Within the task
+ * W1 is input-major ({@link InputMajorLayout}), so blank pixels cost the first layer nothing. With an
  * augmentation the batch's images are distorted as they are copied in ({@link KeyedDistorter}, one per thread).
  */
 final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>, Iterator<PartitionResult>> {
@@ -99,9 +100,12 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         long started = System.nanoTime();
         long distorting = 0;
         int n = sizes.parameterCount();
-        float[] params = Arrays.copyOfRange(shipped, 0, n);
-        float[] velocity = Arrays.copyOfRange(shipped, n, 2 * n);
+        float[] params = new float[n];
+        float[] velocity = new float[n];
+        InputMajorLayout.toInputMajor(sizes, shipped, 0, params);
+        InputMajorLayout.toInputMajor(sizes, shipped, n, velocity);
         float[] grad = new float[n];
+        float blank = BatchAssembler.blank(plan.scaling());
         double loss = 0;
         long samples = 0;
         for (int k = 0; k < plan.steps(); k++) {
@@ -114,7 +118,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
                     plan.firstStep() + k, p);
             distorting += System.nanoTime() - t0;
-            loss += kernel.gradient(params, drawn, grad, (float) plan.labelSmoothing());
+            loss += kernel.gradientInputMajor(params, drawn, grad, (float) plan.labelSmoothing(), blank);
             samples += drawn;
             // Scale the local sum up to stand for the whole mini-batch, so the learning rate means the same
             // as in synchronous SGD.
@@ -123,8 +127,8 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
                     plan.momentum(), plan.nesterov());
         }
         float[] model = new float[2 * n];
-        System.arraycopy(params, 0, model, 0, n);
-        System.arraycopy(velocity, 0, model, n, n);
+        InputMajorLayout.fromInputMajor(sizes, params, model, 0);
+        InputMajorLayout.fromInputMajor(sizes, velocity, model, n);
         if (distorter != null) {
             TaskClock.add(System.nanoTime() - started, distorting);
         }
