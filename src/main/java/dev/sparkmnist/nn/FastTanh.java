@@ -6,12 +6,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The hidden layer's activation in single precision, {@code tanh(z + b)} over a column of sums, sixteen lanes at
- * a time where the Vector API is present: {@code Math.exp} is scalar, and 65,536 of them per 512 x 128 batch were
- * a fifth of a training step. tanh(z) = 1 - 2 / (e^{2z} + 1), with e^t = 2^k e^r from a degree-7 Taylor polynomial
- * on |r| <= ln2/2 (within about 1e-7 of {@code Math.tanh}). Lane and scalar versions perform the same IEEE
- * operations in the same order, so every value is bit-identical whichever computes it: with or without the Vector
- * API, interpreted or compiled (unlike the Vector API's own TANH, whose compiled and fallback results may differ).
+ * The hidden layer's activation in single precision, {@code tanh(z + b)} over a column of sums, a vector of lanes
+ * at a time where the Vector API is present (8 with AVX2, 16 with AVX-512): {@code Math.exp} is scalar, and
+ * 65,536 of them per 512 x 128 batch were a fifth of a training step. tanh(z) = 1 - 2 / (e^{2z} + 1), with
+ * e^t = 2^k e^r from a degree-7 Taylor polynomial on |r| <= ln2/2 (within 2e-7 of {@code Math.tanh}). Lane and
+ * scalar versions perform the same IEEE operations in the same order, so every value is bit-identical whichever
+ * computes it: with or without the Vector API, interpreted or compiled (unlike the Vector API's own TANH, whose
+ * compiled and fallback results may differ).
  */
 final class FastTanh {
     private static final float LIMIT = 87f;   // e^{+-87} is a normal float
