@@ -70,6 +70,11 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             FLOAT_SCRATCH.set(kernel);
             return localSteps(sizes, plan, p, block, kernel, indices, (float[]) shipped, distorter);
         }
+        if (plan.floatGradients()) {
+            FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
+            FLOAT_SCRATCH.set(kernel);
+            return floatGradient(plan, p, block, kernel, indices, (float[]) shipped, distorter);
+        }
         Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.bufferSize());
         SCRATCH.set(ws);
         return gradient(sizes, plan, p, block, ws, indices, new Network(sizes, (double[]) shipped), distorter);
@@ -99,6 +104,22 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         int drawn = draw(plan, p, plan.firstStep(), block, ws, indices, distorter);
         double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad, plan.labelSmoothing());
         return PartitionResult.ofGradient(p, grad, loss, drawn);
+    }
+
+    /** The batch's summed float gradient at the input-major float {@code params}, on the sparse-input kernel. */
+    private static PartitionResult floatGradient(StepPlan plan, int p, ImageBlock block, FloatKernel kernel,
+                                                 int[] indices, float[] params, KeyedDistorter distorter) {
+        float[] grad = new float[params.length];
+        int drawn = plan.sampler().draw(plan.seed(), plan.firstStep(), p, block.firstRecord(), block.count(),
+                plan.share(p), indices);
+        double loss = 0;
+        if (drawn > 0) {
+            BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
+                    plan.firstStep(), p);
+            loss = kernel.gradientInputMajor(params, drawn, grad, (float) plan.labelSmoothing(),
+                    BatchAssembler.blank(plan.scaling()));
+        }
+        return PartitionResult.ofFloatGradient(p, grad, loss, drawn);
     }
 
     private static PartitionResult localSteps(LayerSizes sizes, StepPlan plan, int p, ImageBlock block,

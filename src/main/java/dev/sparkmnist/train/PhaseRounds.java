@@ -5,6 +5,7 @@ import java.io.Serializable;
 import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.nn.InputMajorLayout;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 
@@ -77,7 +78,7 @@ public final class PhaseRounds implements Serializable {
         PhaseConfig phase = plan.phase();
         return new Round(new StepPlan(seed, globalStep, rates, plan.globalBatch(), plan.partitionBatch(), partitions,
                 scaling, phase.lambda(), phase.momentum(), phase.nesterov(), phase.labelSmoothing(), plan.local(),
-                sampler, augmentation));
+                plan.floatGradients(), sampler, augmentation));
     }
 
     /**
@@ -90,9 +91,16 @@ public final class PhaseRounds implements Serializable {
                 : cursor.network().parameters();
     }
 
-    /** What travels to the partitions: double parameters (synchronous SGD) or float parameters then velocity. */
+    /**
+     * What travels to the partitions: float parameters then velocity (local SGD), the float parameters with W1
+     * input-major (float gradients: converted once here, not once per partition), or double parameters.
+     */
     public Object ship(PhaseCursor cursor, double[] start) {
-        return plan.local() ? toFloat(start, cursor.velocity()) : cursor.network().parameters().clone();
+        if (plan.local()) {
+            return toFloat(start, cursor.velocity());
+        }
+        return plan.floatGradients() ? InputMajorLayout.toInputMajorFloat(sizes, cursor.network().parameters())
+                : cursor.network().parameters().clone();
     }
 
     /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
@@ -122,8 +130,13 @@ public final class PhaseRounds implements Serializable {
                 BlockMomentum.apply(net.parameters(), cursor.blockMomentum(), start, p, plan.blockMomentum());
             }
         } else {
+            double[] gradient = sum;
+            if (plan.floatGradients()) {
+                gradient = new double[n];
+                InputMajorLayout.fromInputMajor(sizes, sum, gradient);
+            }
             PhaseConfig phase = plan.phase();
-            MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],
+            MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), gradient, round.plan().learningRates()[0],
                     phase.lambda(), phase.momentum(), phase.nesterov());
         }
         cursor.advance(round.steps());
