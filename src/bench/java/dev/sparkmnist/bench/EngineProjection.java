@@ -1,0 +1,141 @@
+package dev.sparkmnist.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.sparkmnist.nn.LayerSizes;
+
+/**
+ * Wall time per epoch of synchronous SGD on the collective engine on N one-core executors at 10 Gbit/s, from this
+ * machine's measurements ({@link EngineBench}):
+ * <pre>
+ *   step(N) = (B/N) s + u + 2(N-1) alpha + bytes(N) / 1.25e9        (N >= 2; step(1) = B s + u)
+ *   bytes(N) = (4n P/N + 8n) (N-1)/N,  P = N                         (float contributions, double sums)
+ *   epoch(N) = (records / B) step(N);  speed-up(N) = epoch(1) / epoch(N)
+ * </pre>
+ * with B the global batch, s the measured compute per sample on one core (the engine's float sparse-input kernel,
+ * 256-sample steps on one task), u the measured per-step update of the n-parameter model (the 1-sample floor:
+ * every task applies the update to its own copy, so it does not shrink with N), alpha the latency per message and
+ * {@code bytes} what each task sends (and receives) per step in {@code OrderedAllReduce}. Not modelled: the one
+ * stage start per phase (about a second), stragglers, and overlap of compute with the exchange (there is none).
+ */
+final class EngineProjection {
+    static final double BANDWIDTH = 1.25e9;
+    static final int[] EXECUTORS = {1, 2, 4, 8, 16, 32, 64};
+
+    private EngineProjection() {
+    }
+
+    /**
+     * Bytes each of {@code tasks} tasks sends per step in {@code OrderedAllReduce} for {@code partitions}
+     * partitions of an {@code n}-parameter model, contributions of {@code valueBytes} bytes per value: its
+     * partitions' pieces of every other owner's slice, then its own summed slice (double) to every other task.
+     */
+    static double bytesPerTask(long n, int valueBytes, int partitions, int tasks) {
+        if (tasks <= 1) {
+            return 0;
+        }
+        return ((double) valueBytes * n * partitions / tasks + 8.0 * n) * (tasks - 1) / tasks;
+    }
+
+    /** The projection for the default preset, the best preset and the 3M generated set. */
+    static Map<String, Object> of(List<Map<String, Object>> probes, double alpha, List<String[]> rows) {
+        double sDefault = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 512, 1, 256),
+                "msPerStep") / 256e3;
+        double sBest = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 256),
+                "msPerStep") / 256e3;
+        double u512 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 512, 1, 1),
+                "msPerStep") / 1e3;
+        double u800 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 1),
+                "msPerStep") / 1e3;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("formula", "step(N) = (B/N)*s + u + 2(N-1)*alpha + bytes(N)/1.25e9 for N >= 2, step(1) = B*s + u; "
+                + "bytes(N) = (4n*P/N + 8n)*(N-1)/N with P = N (float gradient contributions, double sums, "
+                + "OrderedAllReduce); epoch(N) = records/B * step(N); speed-up = epoch(1)/epoch(N)");
+        out.put("alphaSeconds", alpha);
+        out.put("alphaNote", "max(50 us, the loopback alpha measured here): a 10 Gbit/s datacenter network adds "
+                + "tens of microseconds per small TCP message on top of the JVM's hand-offs; the larger keeps the "
+                + "projection on the pessimistic side");
+        out.put("bandwidthBytesPerSecond", BANDWIDTH);
+        out.put("computeSecondsPerSampleDefault", sDefault);
+        out.put("computeSecondsPerSampleBest", sBest);
+        out.put("updateSecondsPerStep512", u512);
+        out.put("updateSecondsPerStep800", u800);
+        out.put("sources", "s: local[1] probes collective:512:1:256:0 and collective:800:1:256:0:best (local SGD "
+                + "steps of 256 samples on one task, float sparse-input kernel; best with its distortions); u: "
+                + "local[1] probes collective:H:1:1:1 (1 sample, 1 partition); alpha: max(50 us, alphaBeta)");
+        List<Map<String, Object>> cases = new ArrayList<>();
+        cases.add(project("default preset (784-512-10, 60k images)", 60_000, 512, sDefault, u512, alpha,
+                new int[] {256, 1024}, 0, rows));
+        cases.add(project("best preset (784-800-10 with distortions, 60k images)", 60_000, 800, sBest, u800, alpha,
+                new int[] {256, 2048, 4096}, 8, rows));
+        cases.add(project("3M generated set, default model", 3_000_000, 512, sDefault, u512, alpha,
+                new int[] {256, 4096, 16384}, 16, rows));
+        out.put("cases", cases);
+        return out;
+    }
+
+    private static Map<String, Object> project(String name, int records, int hidden, double s, double u,
+                                               double alpha, int[] batches, double target, List<String[]> rows) {
+        long n = new LayerSizes(784, hidden, 10).parameterCount();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("case", name);
+        c.put("records", records);
+        c.put("parameters", n);
+        List<Map<String, Object>> byBatch = new ArrayList<>();
+        for (int b : batches) {
+            List<Map<String, Object>> table = new ArrayList<>();
+            double one = 0;
+            StringBuilder speedups = new StringBuilder();
+            for (int e : EXECUTORS) {
+                double compute = (double) b / e * s;
+                double latency = 2.0 * (e - 1) * alpha;
+                double transfer = bytesPerTask(n, 4, e, e) / BANDWIDTH;
+                double step = compute + u + latency + transfer;
+                double epoch = (double) records / b * step;
+                if (e == 1) {
+                    one = epoch;
+                }
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("executors", e);
+                r.put("computeMs", compute * 1e3);
+                r.put("updateMs", u * 1e3);
+                r.put("latencyMs", latency * 1e3);
+                r.put("transferMs", transfer * 1e3);
+                r.put("stepMs", step * 1e3);
+                r.put("epochSeconds", epoch);
+                r.put("speedupOverOne", one / epoch);
+                table.add(r);
+                speedups.append(e == 1 ? "" : " ").append(EngineBench.f(one / epoch, 1));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("globalBatch", b);
+            m.put("stepsPerEpoch", (double) records / b);
+            m.put("rows", table);
+            byBatch.add(m);
+            Map<String, Object> at32 = table.get(5);
+            rows.add(new String[] {String.format(Locale.ROOT, "projection, %s, batch %d: epoch s on 1 / 32 "
+                            + "executors; speed-up on 1,2,4,8,16,32,64", name, b),
+                    EngineBench.f((double) table.get(0).get("epochSeconds"), 2) + " / "
+                            + EngineBench.f((double) at32.get("epochSeconds"), 2) + "; " + speedups,
+                    target > 0 ? ((double) at32.get("speedupOverOne") >= target ? "at 32 >= " + target + "x"
+                            : "at 32 < " + target + "x") : ""});
+        }
+        c.put("byBatch", byBatch);
+        if (target > 0) {
+            // speed-up S at N: (B s + u) / (B s / N + u + c) = S  =>  B = (S (u + c) - u) / (s (1 - S / N))
+            int e = 32;
+            double comm = 2.0 * (e - 1) * alpha + bytesPerTask(n, 4, e, e) / BANDWIDTH;
+            double need = (target * (u + comm) - u) / (s * (1 - target / e));
+            c.put("targetSpeedupAt32", target);
+            c.put("globalBatchForTargetAt32", need);
+            rows.add(new String[] {String.format(Locale.ROOT, "projection, %s: global batch for %.0fx on 32 "
+                    + "executors (accuracy at that batch not measured here)", name, target), EngineBench.f(need, 0),
+                    ""});
+        }
+        return c;
+    }
+}
