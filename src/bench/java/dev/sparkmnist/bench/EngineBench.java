@@ -50,7 +50,8 @@ final class EngineBench {
     private final List<String[]> rows = new ArrayList<>();
 
     private EngineBench(String dataDir, UnaryOperator<String> opt) {
-        this.dataDir = dataDir;
+        // Absolute: executors in their own JVMs (local-cluster) read it from another working directory.
+        this.dataDir = Path.of(dataDir).toAbsolutePath().normalize().toString();
         this.opt = opt;
         this.work = Path.of(option("engines-work", "target/bench-engines")).toAbsolutePath();
     }
@@ -94,7 +95,10 @@ final class EngineBench {
         for (int h : new int[] {16, 128, 800, 1024, 2048}) {
             one.add("collective:" + h + ":1:1:1:" + fitSteps);
         }
+        // Compute per sample: the slope between 1 and 256 samples per step on the engine's float kernel (local SGD).
+        one.add("collective:512:1:1:0:32:192");
         one.add("collective:512:1:256:0:32:192");
+        one.add("collective:800:1:1:0:32:160:best");
         one.add("collective:800:1:256:0:32:160:best");
         probes.addAll(child("local[1]", repeats, one));
         for (int n : TASKS) {
@@ -199,12 +203,16 @@ final class EngineBench {
         return home;
     }
 
-    /** Finds the probe of {@code engine}, {@code hidden}, {@code partitions} and batch on {@code master}. */
+    /**
+     * Finds the probe of {@code engine}, {@code hidden}, {@code partitions}, batch and local steps (1: synchronous,
+     * 0: auto, i.e. local SGD on one partition) on {@code master}.
+     */
     static Map<String, Object> find(List<Map<String, Object>> probes, String master, String engine, int hidden,
-                                    int partitions, int batch) {
+                                    int partitions, int batch, int localSteps) {
         for (Map<String, Object> p : probes) {
             if (p.get("master").equals(master) && p.get("engine").equals(engine) && num(p, "hidden") == hidden
-                    && num(p, "partitions") == partitions && num(p, "batch") == batch) {
+                    && num(p, "partitions") == partitions && num(p, "batch") == batch
+                    && num(p, "localSteps") == localSteps) {
                 return p;
             }
         }
@@ -213,7 +221,7 @@ final class EngineBench {
 
     /** Milliseconds per step of one sample per partition on {@code master}. */
     private static double ms(List<Map<String, Object>> probes, String master, String engine, int hidden, int n) {
-        return num(find(probes, master, engine, hidden, n, n), "msPerStep");
+        return num(find(probes, master, engine, hidden, n, n, 1), "msPerStep");
     }
 
     private List<Map<String, Object>> perStepTable(List<Map<String, Object>> probes) {
@@ -296,8 +304,9 @@ final class EngineBench {
         }
         double[] ab = twoWithoutIntercept(points);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", "t_exchange = alpha * 2(T-1) + beta * bytes; bytes = (8n*P/T + 8n)*(T-1)/T per task per step "
-                + "(double contributions and sums), t_exchange = ms per step in T JVMs - the same model's local[1] floor");
+        m.put("model", "t_exchange = alpha * 2(T-1) + beta * bytes; bytes = (8n*P/T + 8n)*(T-1)/T per task per "
+                + "step (double contributions and sums), t_exchange = ms per step in T JVMs - the same model's "
+                + "local[1] floor");
         m.put("alphaSeconds", ab[0]);
         m.put("bytesPerSecond", 1 / ab[1]);
         m.put("points", listed);

@@ -43,13 +43,11 @@ final class EngineProjection {
 
     /** The projection for the default preset, the best preset and the 3M generated set. */
     static Map<String, Object> of(List<Map<String, Object>> probes, double alpha, List<String[]> rows) {
-        double sDefault = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 512, 1, 256),
-                "msPerStep") / 256e3;
-        double sBest = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 256),
-                "msPerStep") / 256e3;
-        double u512 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 512, 1, 1),
+        double sDefault = perSample(probes, 512);
+        double sBest = perSample(probes, 800);
+        double u512 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 512, 1, 1, 1),
                 "msPerStep") / 1e3;
-        double u800 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 1),
+        double u800 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 1, 1),
                 "msPerStep") / 1e3;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("formula", "step(N) = (B/N)*s + u + 2(N-1)*alpha + bytes(N)/1.25e9 for N >= 2, step(1) = B*s + u; "
@@ -64,9 +62,11 @@ final class EngineProjection {
         out.put("computeSecondsPerSampleBest", sBest);
         out.put("updateSecondsPerStep512", u512);
         out.put("updateSecondsPerStep800", u800);
-        out.put("sources", "s: local[1] probes collective:512:1:256:0 and collective:800:1:256:0:best (local SGD "
-                + "steps of 256 samples on one task, float sparse-input kernel; best with its distortions); u: "
-                + "local[1] probes collective:H:1:1:1 (1 sample, 1 partition); alpha: max(50 us, alphaBeta)");
+        out.put("sources", "s: slope between the local[1] probes collective:H:1:1:0 and collective:H:1:256:0 (H "
+                + "512; H 800 with the best preset's distortions: steps of 1 and 256 samples on one task, the float "
+                + "sparse-input kernel of local SGD); u: local[1] probes collective:H:1:1:1 (synchronous double step "
+                + "of 1 sample on 1 partition: the model's update and the step's O(n) work); alpha: max(50 us, "
+                + "alphaBeta)");
         List<Map<String, Object>> cases = new ArrayList<>();
         cases.add(project("default preset (784-512-10, 60k images)", 60_000, 512, sDefault, u512, alpha,
                 new int[] {256, 1024}, 0, rows));
@@ -76,6 +76,19 @@ final class EngineProjection {
                 new int[] {256, 4096, 16384}, 16, rows));
         out.put("cases", cases);
         return out;
+    }
+
+    /**
+     * Seconds per sample on one core for the model of {@code hidden} units (800: the best preset, with its
+     * distortions): the slope between steps of 1 and of 256 samples on one task, so that the per-step update of
+     * the model is left out.
+     */
+    private static double perSample(List<Map<String, Object>> probes, int hidden) {
+        double one = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", hidden, 1, 1, 0),
+                "msPerStep");
+        double many = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", hidden, 1, 256, 0),
+                "msPerStep");
+        return (many - one) / 255e3;
     }
 
     private static Map<String, Object> project(String name, int records, int hidden, double s, double u,

@@ -25,6 +25,7 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.SparkContexts;
+import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.JobPerRoundEngine;
 import dev.sparkmnist.train.LearningRateSchedule;
@@ -41,13 +42,14 @@ import dev.sparkmnist.train.TrainingState;
  * driver JVM, and every master gets a fresh one so that they compare alike): times training phases of a given
  * number of steps on either engine and reports the time per step.
  *
- * <p>The time per step is differential: {@code (T(s2) - T(s1)) / (s2 - s1)}, where {@code T(s)} is the wall time
- * of a whole {@link DistributedTrainer#train} call of {@code s} steps. The one-off costs (the collective engine's
- * stage start, tracker and mesh set-up; the phase's set-up on either engine) cancel, and the collective engine,
- * whose rounds the driver only sees in batches, is timed exactly as the job engine is. Every probe is run once to
- * warm up, then {@code repeats} times, the probes interleaved so that a noisy minute hits them all alike; the
- * median of the repeats is reported. For the job engine the median interval between rounds seen by a listener is
- * reported too, as a check.
+ * <p>The time per step is taken inside the tasks: the sampler of partition 0 notes the wall clock (microseconds,
+ * the same clock in every JVM of this machine) when it draws the batch of step {@code s1} and of step
+ * {@code s2 - 1} of a run of {@code s2} steps, so the {@code s2 - 1 - s1} steps between are timed without the
+ * run's one-off costs (the collective engine's stage start, tracker and mesh; the phase's set-up) and without
+ * depending on when the driver hears of a round (the collective engine relays rounds in batches). Every probe is
+ * run once to warm up, then {@code repeats} times, the probes interleaved so that a noisy minute hits them all
+ * alike; the median of the repeats is reported, with the run's whole wall time. For the job engine the median
+ * interval between rounds seen by a listener on the driver is reported too, as a check.
  *
  * <p>Arguments: {@code MASTER DATA_DIR OUT_JSON REPEATS PROBE...}, each probe
  * {@code engine:hidden:partitions:batch:localSteps:s1:s2[:best]} ({@code best}: the best preset's distortions and
@@ -99,31 +101,29 @@ public final class EngineStepProbe {
                 engines.put(p, p.engine().equals("job") ? new JobPerRoundEngine(sc) : new CollectiveEngine(sc));
             }
             Map<Probe, double[]> perStep = new HashMap<>();
-            Map<Probe, double[][]> walls = new HashMap<>();
+            Map<Probe, double[]> walls = new HashMap<>();
             Map<Probe, List<Double>> intervals = new HashMap<>();
+            Path marks = out.resolveSibling(out.getFileName() + ".marks");
             for (Probe p : probes) { // warm-up: JIT, the collective engine's regrouped input, executors' caches
-                time(sc, p, engines.get(p), data.get(p.partitions()), scaling.get(p.partitions()),
+                time(sc, p, engines.get(p), data.get(p.partitions()), scaling.get(p.partitions()), marks,
                         (p.s1() + p.s2()) / 2, null);
                 perStep.put(p, new double[repeats]);
-                walls.put(p, new double[2][repeats]);
+                walls.put(p, new double[repeats]);
                 intervals.put(p, new ArrayList<>());
             }
             for (int r = 0; r < repeats; r++) {
                 for (Probe p : probes) {
-                    JavaRDD<ImageBlock> b = data.get(p.partitions());
-                    InputScaling s = scaling.get(p.partitions());
-                    double t1 = time(sc, p, engines.get(p), b, s, p.s1(), null);
-                    double t2 = time(sc, p, engines.get(p), b, s, p.s2(), intervals.get(p));
-                    walls.get(p)[0][r] = t1;
-                    walls.get(p)[1][r] = t2;
-                    perStep.get(p)[r] = (t2 - t1) / (p.s2() - p.s1());
-                    System.err.printf("engine bench %s %s: %.2f ms per step (T(%d) %.2f s, T(%d) %.2f s)%n", master,
-                            p.text(), perStep.get(p)[r] * 1e3, p.s1(), t1, p.s2(), t2);
+                    double[] t = time(sc, p, engines.get(p), data.get(p.partitions()), scaling.get(p.partitions()),
+                            marks, p.s2(), intervals.get(p));
+                    walls.get(p)[r] = t[0];
+                    perStep.get(p)[r] = t[1];
+                    System.err.printf("engine bench %s %s: %.3f ms per step (whole run of %d steps %.2f s)%n", master,
+                            p.text(), t[1] * 1e3, p.s2(), t[0]);
                 }
             }
             for (Probe p : probes) {
                 double step = BarrierBench.median(perStep.get(p));
-                double t1 = BarrierBench.median(walls.get(p)[0]);
+                double wall = BarrierBench.median(walls.get(p));
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("master", master);
                 m.put("executors", executors);
@@ -134,12 +134,12 @@ public final class EngineStepProbe {
                 m.put("partitions", p.partitions());
                 m.put("batch", p.batch());
                 m.put("localSteps", p.localSteps());
-                m.put("steps", List.of(p.s1(), p.s2()));
+                m.put("steps", p.s2());
+                m.put("timedSteps", List.of(p.s1(), p.s2() - 1));
                 m.put("msPerStep", step * 1e3);
                 m.put("msPerStepAll", Arrays.stream(perStep.get(p)).map(v -> v * 1e3).boxed().toList());
-                m.put("secondsShortRunAll", Arrays.stream(walls.get(p)[0]).boxed().toList());
-                m.put("secondsLongRunAll", Arrays.stream(walls.get(p)[1]).boxed().toList());
-                m.put("fixedSecondsPerRun", t1 - p.s1() * step);
+                m.put("runSecondsAll", Arrays.stream(walls.get(p)).boxed().toList());
+                m.put("fixedSecondsPerRun", wall - p.s2() * step);
                 double[] iv = intervals.get(p).stream().mapToDouble(Double::doubleValue).toArray();
                 if (p.engine().equals("job") && iv.length > 0) {
                     m.put("listenerMsPerRoundMedian", BarrierBench.median(iv) * 1e3);
@@ -169,11 +169,13 @@ public final class EngineStepProbe {
     }
 
     /**
-     * Seconds of one training phase of {@code steps} steps of {@code p} from fresh weights; the intervals between
-     * rounds (after the first) go to {@code intervals} when it is not null.
+     * One training phase of {@code steps} steps of {@code p} from fresh weights: {wall seconds, seconds per step
+     * from step {@code s1} to step {@code steps - 1}}. The intervals between rounds seen on the driver (after the
+     * first) go to {@code intervals} when it is not null.
      */
-    private static double time(JavaSparkContext sc, Probe p, PhaseEngine engine, JavaRDD<ImageBlock> blocks,
-                               InputScaling scaling, int steps, List<Double> intervals) {
+    private static double[] time(JavaSparkContext sc, Probe p, PhaseEngine engine, JavaRDD<ImageBlock> blocks,
+                                 InputScaling scaling, Path marks, int steps, List<Double> intervals)
+            throws java.io.IOException {
         PhaseConfig phase = new PhaseConfig(steps, p.batch(), 1e-4, 1e-4, 0.9, p.localSteps(),
                 LearningRateSchedule.CONSTANT);
         Presets.Preset preset = p.best() ? Presets.BEST : Presets.DEFAULT;
@@ -181,16 +183,53 @@ public final class EngineStepProbe {
                 List.of(phase), ScaleOut.SPLIT, p.best() ? preset.augmentation() : Augmentation.NONE);
         RoundClock clock = new RoundClock();
         Network start = Network.initialise(new LayerSizes(784, p.hidden(), 10), 42);
+        Files.deleteIfExists(marks);
+        MarkingSampler sampler = new MarkingSampler(preset.sampling().sampler(), marks.toAbsolutePath().toString(),
+                p.s1(), steps - 1);
         long t0 = System.nanoTime();
-        new DistributedTrainer(sc, config, preset.sampling().sampler(), List.of(clock), engine)
-                .train(blocks, TrainingState.start(start));
+        new DistributedTrainer(sc, config, sampler, List.of(clock), engine).train(blocks, TrainingState.start(start));
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (intervals != null) {
             for (int i = 2; i < clock.times.size(); i++) {
                 intervals.add((clock.times.get(i) - clock.times.get(i - 1)) / 1e9);
             }
         }
-        return seconds;
+        // The earliest note of each marked step (a retried task would note it again).
+        Map<Long, Long> first = new HashMap<>();
+        for (String line : Files.readAllLines(marks)) {
+            String[] f = line.trim().split(" ");
+            first.merge(Long.parseLong(f[0]), Long.parseLong(f[1]), Math::min);
+        }
+        Long from = first.get((long) p.s1());
+        Long to = first.get(steps - 1L);
+        if (from == null || to == null || steps - 1 <= p.s1()) {
+            throw new IllegalStateException("steps " + p.s1() + " and " + (steps - 1) + " were not both drawn: "
+                    + first);
+        }
+        return new double[] {seconds, (to - from) / 1e6 / (steps - 1 - p.s1())};
+    }
+
+    /**
+     * The run's sampler, noting in {@code file} the wall clock (epoch microseconds) at which partition 0 draws
+     * the batch of step {@code from} and of step {@code to}. Appends of one short line each; the file is on this
+     * machine, which all executors share.
+     */
+    record MarkingSampler(BatchSampler inner, String file, long from, long to) implements BatchSampler {
+        @Override
+        public int draw(long seed, long step, int partition, long firstRecord, int partitionRecords, int share,
+                        int[] out) {
+            if (partition == 0 && (step == from || step == to)) {
+                java.time.Instant now = java.time.Instant.now();
+                long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+                try {
+                    Files.writeString(Path.of(file), step + " " + micros + "\n",
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return inner.draw(seed, step, partition, firstRecord, partitionRecords, share, out);
+        }
     }
 
     /** When each round reached the driver's listeners; never reads the weights. */
