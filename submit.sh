@@ -97,6 +97,12 @@ CLUSTER_MODE=""
 DRIVER_MEMORY="${DRIVER_MEMORY:-${SPARK_MNIST_DRIVER_MEMORY:-$([[ -n "$CLUSTER_MODE" ]] && echo 2g || echo 6g)}}"
 ON_YARN=""
 [[ "$MASTER" == yarn* ]] && ON_YARN=1
+# In YARN cluster mode a failed driver would be started again (yarn.resourcemanager.am.max-attempts, 2 by default):
+# a second training run after bad input, a refused gate or a busy registry, and the outcome hidden. One attempt
+# unless --conf spark.yarn.maxAppAttempts says otherwise (then a lost driver resumes from its checkpoint).
+if [[ -n "$CLUSTER_MODE" && " ${CONFS[*]+"${CONFS[*]}"}" != *" spark.yarn.maxAppAttempts="* ]]; then
+  CONFS+=("spark.yarn.maxAppAttempts=1")
+fi
 
 SPARK_SUBMIT=""
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
