@@ -46,7 +46,8 @@ import dev.sparkmnist.testing.SyntheticDigits;
  * with {@code HADOOP_CONF_DIR} pointing at the mini clusters. Spark's jars go up to HDFS once, as
  * {@code spark.yarn.archive}. The runs, in order:
  * <ol>
- *   <li>{@code train} in client mode: SUCCEEDED, one attempt, the model and {@code metrics.json} on HDFS;</li>
+ *   <li>{@code train} in client mode: SUCCEEDED, one attempt, the model and {@code metrics.json} on HDFS; then
+ *       {@code predict} to parquet on HDFS, without Spark's "Using an existing SparkContext" warning;</li>
  *   <li>{@code train} in cluster mode: the same, the accuracy lines in the ApplicationMaster's log (before the fix
  *       {@code System.exit} made every such run FAILED and retried);</li>
  *   <li>a failing cluster-mode run (no data): FAILED, one attempt, the reason in the diagnostics and the log,
@@ -154,7 +155,7 @@ class YarnTest {
 
     @Test
     @Order(1)
-    void trainInClientMode() throws Exception {
+    void trainAndPredictInClientMode() throws Exception {
         Submitted run = submit("train-client", "--deploy-mode", "client", "--num-executors", "2", "train",
                 "--data-dir", "hdfs:///data", "--out", "hdfs:///models/client", "--hidden", "8", "--iterations",
                 "30", "--partitions", "2", "--offline");
@@ -162,6 +163,15 @@ class YarnTest {
         run.assertOneAttempt(FinalApplicationStatus.SUCCEEDED);
         assertTrue(run.log.contains("accuracy"), "the accuracy lines in spark-submit's output:\n" + run.log);
         assertModel("/models/client");
+
+        Submitted predict = submit("predict-client", "predict", "--model", "hdfs:///models/client", "--images",
+                "hdfs:///data/t10k-images-idx3-ubyte", "--labels", "hdfs:///data/t10k-labels-idx1-ubyte", "--out",
+                "hdfs:///scores/client");
+        assertEquals(0, predict.exitCode, predict.log);
+        predict.assertOneAttempt(FinalApplicationStatus.SUCCEEDED);
+        assertTrue(predict.log.contains("accuracy:"), predict.log);
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/scores/client/_SUCCESS")), "parquet on HDFS");
+        assertTrue(!predict.log.contains("Using an existing SparkContext"), predict.log);
     }
 
     @Test
