@@ -48,15 +48,24 @@ public final class InputMajorLayout {
         System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
     }
 
-    /** {@code params} rounded to float, W1 input-major: what the float kernel reads. */
-    public static float[] toInputMajorFloat(LayerSizes sizes, double[] params) {
-        float[] column = new float[sizes.parameterCount()];
-        for (int i = 0; i < column.length; i++) {
-            column[i] = (float) params[i];
+    /** The column-major {@code src} into {@code dst}, input-major: the inverse of {@link #fromInputMajor}. */
+    public static void toInputMajor(LayerSizes sizes, double[] src, double[] dst) {
+        int rows = sizes.inputs();
+        int cols = sizes.hidden();
+        for (int c0 = 0; c0 < cols; c0 += TILE) {
+            int c1 = Math.min(cols, c0 + TILE);
+            for (int r0 = 0; r0 < rows; r0 += TILE) {
+                int r1 = Math.min(rows, r0 + TILE);
+                for (int c = c0; c < c1; c++) {
+                    int s = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        dst[c + r * cols] = src[s + r];
+                    }
+                }
+            }
         }
-        float[] out = new float[column.length];
-        toInputMajor(sizes, column, 0, out);
-        return out;
+        int w1 = sizes.b1Offset();
+        System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
     }
 
     private static void copyRest(LayerSizes sizes, float[] src, int from, float[] dst, int to) {

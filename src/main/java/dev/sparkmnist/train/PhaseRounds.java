@@ -5,7 +5,6 @@ import java.io.Serializable;
 import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.data.InputScaling;
-import dev.sparkmnist.nn.InputMajorLayout;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 
@@ -93,19 +92,30 @@ public final class PhaseRounds implements Serializable {
 
     /**
      * What travels to the partitions: float parameters then velocity (local SGD), the float parameters with W1
-     * input-major (float gradients: converted once here, not once per partition), or double parameters.
+     * input-major as the cursor holds them (float gradients: rounded once here, not once per partition), or
+     * double parameters.
      */
     public Object ship(PhaseCursor cursor, double[] start) {
         if (plan.local()) {
             return toFloat(start, cursor.velocity());
         }
-        return plan.floatGradients() ? InputMajorLayout.toInputMajorFloat(sizes, cursor.network().parameters())
+        return plan.floatGradients() ? toFloat(cursor.network().parameters())
                 : cursor.network().parameters().clone();
     }
 
     /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped) {
-        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped);
+        return compute(round, partition, block, shipped, null);
+    }
+
+    /**
+     * As {@link #compute(Round, int, ImageBlock, Object)}, writing a float gradient into {@code previous}'s array
+     * (this partition's result of an earlier round, which nobody reads any more) instead of a new one.
+     */
+    public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
+                                   PartitionResult previous) {
+        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped,
+                previous == null ? null : previous.model());
     }
 
     /**
@@ -130,13 +140,9 @@ public final class PhaseRounds implements Serializable {
                 BlockMomentum.apply(net.parameters(), cursor.blockMomentum(), start, p, plan.blockMomentum());
             }
         } else {
-            double[] gradient = sum;
-            if (plan.floatGradients()) {
-                gradient = new double[n];
-                InputMajorLayout.fromInputMajor(sizes, sum, gradient);
-            }
+            // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged.
             PhaseConfig phase = plan.phase();
-            MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), gradient, round.plan().learningRates()[0],
+            MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],
                     phase.lambda(), phase.momentum(), phase.nesterov());
         }
         cursor.advance(round.steps());
@@ -151,6 +157,14 @@ public final class PhaseRounds implements Serializable {
                     phase.learningRate(), phase.lambda(), phase.momentum(), plan.globalBatch()));
         }
         return batchLoss;
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     /** Parameters then velocity, rounded to float: local SGD's working copy. */
