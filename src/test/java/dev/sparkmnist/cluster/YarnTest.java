@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkmnist.testing.MiniHdfs;
 import dev.sparkmnist.testing.Scripts;
 import dev.sparkmnist.testing.SyntheticDigits;
 
@@ -78,14 +79,11 @@ class YarnTest {
     @BeforeAll
     static void startClusters() throws Exception {
         long t0 = System.nanoTime();
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        dfs.waitActive();
+        dfs = MiniHdfs.start(tmp.resolve("hdfs"));
         fs = dfs.getFileSystem();
-        hdfs = "hdfs://127.0.0.1:" + dfs.getNameNodePort();
+        hdfs = MiniHdfs.uri(dfs);
 
-        YarnConfiguration yc = new YarnConfiguration(conf);
+        YarnConfiguration yc = new YarnConfiguration();
         yc.set("fs.defaultFS", hdfs);
         // Without this key the mini cluster forces 4096 MB whatever yarn.nodemanager.resource.memory-mb says.
         yc.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", 6144);
@@ -186,6 +184,8 @@ class YarnTest {
         String am = run.amLog();
         assertTrue(am.contains("model: hdfs:///models/cluster") || am.contains("models/cluster"), am);
         assertTrue(am.contains("accuracy"), "the accuracy lines are in the ApplicationMaster's log:\n" + am);
+        // The settings files came with --files: the shipped log4j2.properties, not Spark's default profile.
+        assertTrue(!am.contains("Using Spark's default log4j profile"), am);
     }
 
     @Test

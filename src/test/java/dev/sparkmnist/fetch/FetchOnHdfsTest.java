@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.SparkContext;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.testing.MiniHdfs;
 
 /**
  * {@code fetch} with HDFS as the default file system, as with {@code HADOOP_CONF_DIR} set (issue 29): a
@@ -45,13 +45,10 @@ class FetchOnHdfsTest {
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
+        cluster = MiniHdfs.start(tmp.resolve("hdfs"));
         hdfs = cluster.getFileSystem();
         fixture = new FetchFixture(tmp.resolve("fixture"));
-        String uri = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+        String uri = MiniHdfs.uri(cluster);
         System.setProperty(DEFAULT_FS, uri);
         // Another test class may have left a Spark context running; user paths then resolve through its conf.
         scala.Option<SparkContext> active = SparkContext$.MODULE$.getActive();
