@@ -159,18 +159,22 @@ java_options() { # spark.{driver,executor}.extraJavaOptions of the conf file (or
     [[ "$kv" == "$key="* ]] && value="${kv#*=}"
   done
   [[ -z "$HAVE_OPENBLAS" ]] && value=$(sed -E 's/ ?-Ddev\.ludovic\.netlib\.blas\.nativeLib=[^ ]*//' <<< "$value")
-  echo "$value -Dlog4j.configurationFile=$2"
+  echo "$value${2:+ -Dlog4j.configurationFile=$2}"
 }
 # On YARN the executors (and in cluster mode the driver) run on other hosts, in a container whose working directory
 # holds what --files shipped: there the settings files are named relative to it.
 LOG4J="$ROOT/conf/log4j2.properties"
-if [[ -n "$ON_YARN" || -n "$CLUSTER_MODE" ]]; then
+if [[ -n "$ON_YARN" ]]; then
   FILES="${FILES:+$FILES,}$LOG4J#log4j2.properties"
   EXECUTOR_OPTS="$(java_options spark.executor.extraJavaOptions log4j2.properties)"
 else
   EXECUTOR_OPTS="$(java_options spark.executor.extraJavaOptions "$LOG4J")"
 fi
-if [[ -n "$CLUSTER_MODE" ]]; then
+if [[ -n "$CLUSTER_MODE" && -z "$ON_YARN" ]]; then
+  # Cluster mode elsewhere (spark://, k8s://): no way to ship the files to the driver here, and no path of this
+  # host is valid there, so the driver uses the built-in defaults and Spark's log configuration.
+  DRIVER_OPTS="$(java_options spark.driver.extraJavaOptions "")"
+elif [[ -n "$CLUSTER_MODE" ]]; then
   if [[ -f "$SPARK_MNIST_CONF" ]]; then
     FILES="$FILES,$SPARK_MNIST_CONF#spark-mnist.properties"
     SOURCES="$(dirname "$SPARK_MNIST_CONF")/mnist-sources.properties"
