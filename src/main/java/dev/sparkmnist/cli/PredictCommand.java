@@ -63,7 +63,7 @@ public final class PredictCommand implements Callable<Integer> {
         MnistMlpClassificationModel scorer = MnistMlpClassificationModel.load(HadoopPaths.qualify(model));
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist predict")) {
             JavaSparkContext sc = spark.context();
-            SparkSession session = SparkSession.builder().getOrCreate(); // on the context just opened
+            SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate(); // on it, without a warning
             Configuration conf = sc.hadoopConfiguration();
             int p = partitions != null ? partitions : sc.defaultParallelism();
             Dataset<Row> frame;
