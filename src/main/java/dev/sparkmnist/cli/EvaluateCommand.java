@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
@@ -68,6 +69,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (set.pixelsPerImage() != saved.network().sizes().inputs()) {
                 throw new dev.sparkmnist.train.InvalidConfigException(split.images() + ": images have "
                         + set.pixelsPerImage() + " pixels but the model expects " + saved.network().sizes().inputs());
+            }
+            try {
+                ClassCount.requireWithin(set.labels(), saved.network().sizes().outputs(), split.labels(),
+                        "the model " + model);
+            } catch (IllegalArgumentException e) {
+                throw new dev.sparkmnist.train.InvalidConfigException(e.getMessage());
             }
             Evaluator.Evaluation evaluation = Evaluator.evaluate(sc, set.blocks(), saved.network(), scaling,
                     RunReport.MISTAKES_SHOWN);

@@ -24,7 +24,8 @@ import dev.sparkmnist.train.InvalidConfigException;
  * ML model ({@link MnistMlpClassificationModel}), and writes one row per image; with labels it prints the accuracy.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score images with a saved model: one row per image (index, prediction, the 10 probabilities; "
+        description = "Score images with a saved model: one row per image (index, prediction, the model's K class "
+                + "probabilities; "
                 + "label when known), written atomically; prints the accuracy when labels are known.")
 public final class PredictCommand implements Callable<Integer> {
 
@@ -34,7 +35,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--images", required = true, paramLabel = "PATH",
             description = "An IDX images file (plain or .gz), or a folder of .png/.jpg digits: directly in it "
-                    + "(unlabelled) or in sub-folders 0..9 (labelled by them).")
+                    + "(unlabelled) or in sub-folders named by class number 0, 1, ... (labelled by them).")
     String images;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file for an IDX --images file.")
@@ -70,11 +71,11 @@ public final class PredictCommand implements Callable<Integer> {
             if (ImageFolderFrames.isFolder(images, conf)) {
                 if (labels != null) {
                     throw new InvalidConfigException("--labels is for an IDX --images file; an image folder is "
-                            + "labelled by its sub-folders 0..9");
+                            + "labelled by its sub-folders 0, 1, ...");
                 }
-                frame = ImageFolderFrames.read(session, images, p);
+                frame = ImageFolderFrames.read(session, images, p, scorer.numClasses());
             } else {
-                frame = IdxFrames.read(session, images, labels, p);
+                frame = IdxFrames.read(session, images, labels, p, scorer.numClasses());
                 int pixels = frame.first().<org.apache.spark.ml.linalg.Vector>getAs(IdxFrames.FEATURES).size();
                 if (pixels != scorer.numFeatures()) {
                     throw new InvalidConfigException(images + ": images have " + pixels

@@ -14,7 +14,7 @@ import dev.sparkmnist.model.SavedModel;
 /**
  * Exports a saved model directory as one ONNX file, loadable by ONNX Runtime (Java, Python, C#, JavaScript),
  * Triton and other serving stacks: input {@code pixels} float [N, 784] of raw values 0..255, outputs
- * {@code probabilities} float [N, 10] and {@code label} int64 [N] (see {@link OnnxGraph}), the model's own input
+ * {@code probabilities} float [N, K] and {@code label} int64 [N] (see {@link OnnxGraph}), the model's own input
  * scaling inside the graph and its provenance in the metadata (see {@link OnnxMetadata}). The file is built with the
  * classes protoc generates from ONNX's published {@code onnx.proto}, and written atomically.
  */

@@ -188,15 +188,17 @@ public final class MnistMlpClassifier
             TrainingConfig config = TrainingJob.resolveScaling(new TrainingConfig(hidden, value(seed), inputScaling,
                     blocks.rdd().getNumPartitions(), value(logEvery), List.of(phase)),
                     inputScaling.needsStatistics() ? PixelStatistics.of(blocks.rdd()) : null);
+            int classes = classes(parent, blocks.classSpan());
             Network start = parent != null ? continued(parent, config)
-                    : Network.initialise(new LayerSizes(inputs, hidden, 10), config.seed());
+                    : Network.initialise(new LayerSizes(inputs, hidden, classes), config.seed());
             LOG.info("fit: {} records in {} partitions, {}", blocks.records(), config.partitions(), start.sizes());
             long t0 = System.nanoTime();
             TrainingState end = new DistributedTrainer(sc, config, Presets.DEFAULT.sampling().sampler(),
                     List.of(new ProgressLogger(config.logEvery(), config.totalIterations(), 1)))
                     .train(blocks.rdd(), TrainingState.start(start));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            ConfusionMatrix train = Evaluator.confusion(sc, blocks.rdd(), end.network(), inputScaling);
+            // The resolved scaling (standard's learnt values), the one saved with the model and used to score.
+            ConfusionMatrix train = Evaluator.confusion(sc, blocks.rdd(), end.network(), config.scaling());
             LOG.info("fit: trained in {} s, training accuracy {}", String.format(Locale.ROOT, "%.1f", seconds),
                     train.accuracy());
             return new MnistMlpClassificationModel(uid(), new SavedModel(end.network(),
@@ -204,6 +206,26 @@ public final class MnistMlpClassifier
         } finally {
             blocks.rdd().unpersist(false);
         }
+    }
+
+    /**
+     * K: the initial model's outputs (the labels must be among them), else the largest label plus one; a
+     * {@code numClasses} param would only restate the data, as in spark.ml's own classifiers.
+     */
+    private int classes(SavedModel parent, int span) {
+        if (parent == null) {
+            if (span < 2) {
+                throw new BadInputException("labelCol '" + getLabelCol() + "': every label is 0; a classifier needs "
+                        + "at least 2 classes");
+            }
+            return span;
+        }
+        int classes = parent.network().sizes().outputs();
+        if (span > classes) {
+            throw new BadInputException(String.format("labelCol '%s': label %d is not one of the %d classes of "
+                    + "initialModel %s", getLabelCol(), span - 1, classes, value(initialModel)));
+        }
+        return classes;
     }
 
     /** The initial model's network, checked against what this estimator was asked for. */
