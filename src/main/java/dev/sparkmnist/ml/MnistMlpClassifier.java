@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -80,6 +81,14 @@ public final class MnistMlpClassifier
     private final Param<String> initialModel;
     private final IntParam maxPartitions;
     private final IntParam logEvery;
+    // Spark's shared names (HasMaxIter, HasStepSize, HasRegParam, HasBlockSize, MLPC's layers); today's names above
+    // stay as their aliases. Defined here rather than mixed in: a Java class cannot run a Scala trait's val
+    // initialisers, which those traits need.
+    private final IntParam maxIter;
+    private final DoubleParam stepSize;
+    private final DoubleParam regParam;
+    private final IntParam blockSize;
+    private final IntArrayParam layers;
 
     public MnistMlpClassifier() {
         this(Identifiable$.MODULE$.randomUID("mnistMlp"));
@@ -125,6 +134,17 @@ public final class MnistMlpClassifier
         maxPartitions = new IntParam(this, "maxPartitions", "training partitions at most (the DataFrame's are "
                 + "coalesced to this many; the default keeps its accuracy up to 64)", ParamValidators.gtEq(1));
         logEvery = new IntParam(this, "logEvery", "iterations between progress log lines", ParamValidators.gtEq(1));
+        maxIter = new IntParam(this, "maxIter", "maximum number of iterations (>= 1): mini-batches to train; alias "
+                + "iterations", ParamValidators.gtEq(1));
+        stepSize = new DoubleParam(this, "stepSize", "step size to be used for each iteration of optimization "
+                + "(> 0), on the batch-summed gradient; alias learningRate", ParamValidators.gt(0));
+        regParam = new DoubleParam(this, "regParam", "regularization parameter (>= 0): L2 strength; alias lambda",
+                ParamValidators.gtEq(0));
+        blockSize = new IntParam(this, "blockSize", "block size for stacking input data in matrices: samples per "
+                + "mini-batch, over all partitions; alias batchSize", ParamValidators.gtEq(1));
+        layers = new IntArrayParam(this, "layers", "sizes of layers from input layer to output layer: [inputs, "
+                + "hidden, classes]; the last must be the data's number of classes; sets inputSize and hiddenUnits",
+                (scala.Function1<int[], Object>) MnistMlpClassifier::validLayers);
         setDefault(hiddenUnits, Presets.DEFAULT.hidden());
         setDefault(scaling, Presets.DEFAULT.scaling().name().toLowerCase(Locale.ROOT));
         setDefault(featureRange, "pixels");
@@ -140,6 +160,10 @@ public final class MnistMlpClassifier
         setDefault(seed, 42L);
         setDefault(maxPartitions, 64);
         setDefault(logEvery, 100);
+        setDefault(maxIter, (int) DEFAULTS.iterations());
+        setDefault(stepSize, DEFAULTS.learningRate());
+        setDefault(regParam, DEFAULTS.lambda());
+        setDefault(blockSize, DEFAULTS.batchSize());
     }
 
     @Override
@@ -175,20 +199,28 @@ public final class MnistMlpClassifier
         InputScaling inputScaling = parent != null && !isSet(scaling)
                 ? MnistMlpClassificationModel.scalingOf(parent.metadata())
                 : InputScaling.of(InputScaling.Kind.parse(value(scaling)));
-        int hidden = parent != null && !isSet(hiddenUnits) ? parent.network().sizes().hidden() : value(hiddenUnits);
-        int inputs = parent != null ? parent.network().sizes().inputs() : value(inputSize);
+        int[] shape = isSet(layers) ? getOrDefault(layers) : null;
+        int hidden = shape != null ? agreeing(hiddenUnits, shape[1]) : parent != null && !isSet(hiddenUnits)
+                ? parent.network().sizes().hidden() : value(hiddenUnits);
+        int inputs = parent != null ? parent.network().sizes().inputs() : shape != null ? shape[0] : value(inputSize);
+        int batch = resolved(blockSize, batchSize);
         FrameBlocks.Blocks blocks = FrameBlocks.of(dataset, new FrameBlocks.RowSpec(getLabelCol(), getFeaturesCol(),
                 FeatureRange.of(value(featureRange)), inputs), value(maxPartitions));
         try {
-            long iters = value(epochs) > 0 ? Math.max(1, (long) Math.ceil(value(epochs) * blocks.records() / value(batchSize)))
-                    : value(iterations);
-            PhaseConfig phase = new PhaseConfig(iters, value(batchSize), value(learningRate), value(lambda), value(momentum),
-                    value(localSteps), LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)),
+            long iters = value(epochs) > 0 ? Math.max(1, (long) Math.ceil(value(epochs) * blocks.records() / batch))
+                    : resolved(maxIter, iterations);
+            PhaseConfig phase = new PhaseConfig(iters, batch, resolved(stepSize, learningRate),
+                    resolved(regParam, lambda), value(momentum), value(localSteps),
+                    LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)),
                     DEFAULTS.nesterov(), DEFAULTS.labelSmoothing());
             TrainingConfig config = TrainingJob.resolveScaling(new TrainingConfig(hidden, value(seed), inputScaling,
                     blocks.rdd().getNumPartitions(), value(logEvery), List.of(phase)),
                     inputScaling.needsStatistics() ? PixelStatistics.of(blocks.rdd()) : null);
             int classes = classes(parent, blocks.classSpan());
+            if (shape != null && shape[2] != classes) {
+                throw new BadInputException("layers " + java.util.Arrays.toString(shape) + ": the data has " + classes
+                        + " classes, so the last layer must have " + classes + " units");
+            }
             Network start = parent != null ? continued(parent, config)
                     : Network.initialise(new LayerSizes(inputs, hidden, classes), config.seed());
             LOG.info("fit: {} records in {} partitions, {}", blocks.records(), config.partitions(), start.sizes());
@@ -226,6 +258,42 @@ public final class MnistMlpClassifier
                     + "initialModel %s", getLabelCol(), span - 1, classes, value(initialModel)));
         }
         return classes;
+    }
+
+    /**
+     * The value of a param known by Spark's name ({@code canonical}) and by this estimator's earlier one
+     * ({@code alias}): whichever is set (a ParamMap or a saved estimator may set either); both set must agree.
+     */
+    private int resolved(IntParam canonical, IntParam alias) {
+        return (Integer) either(canonical, alias);
+    }
+
+    private double resolved(DoubleParam canonical, DoubleParam alias) {
+        return (Double) either(canonical, alias);
+    }
+
+    private Object either(Param<Object> canonical, Param<Object> alias) {
+        Object a = getOrDefault(alias);
+        Object c = getOrDefault(canonical);
+        if (isSet(canonical) && isSet(alias) && !a.equals(c)) {
+            throw new BadInputException(canonical.name() + " " + c + " and its alias " + alias.name() + " " + a
+                    + " disagree; set one of them");
+        }
+        return isSet(alias) && !isSet(canonical) ? a : c;
+    }
+
+    /** {@code fromLayers} (the hidden width {@code layers} gives), refused when {@code param} is set otherwise. */
+    private int agreeing(IntParam param, int fromLayers) {
+        if (isSet(param) && value(param) != fromLayers) {
+            throw new BadInputException("layers gives " + fromLayers + " hidden units but " + param.name() + " is "
+                    + value(param) + "; set one of them");
+        }
+        return fromLayers;
+    }
+
+    private static boolean validLayers(int[] sizes) {
+        return sizes.length == 3 && sizes[0] >= 1 && sizes[0] <= 1 << 20 && sizes[1] >= 1 && sizes[1] <= 100_000
+                && sizes[2] >= 2 && sizes[2] <= dev.sparkmnist.data.ClassCount.MAX;
     }
 
     /** The initial model's network, checked against what this estimator was asked for. */
@@ -329,12 +397,70 @@ public final class MnistMlpClassifier
         return logEvery;
     }
 
-    public int getHiddenUnits() {
-        return value(hiddenUnits);
+    public IntParam maxIter() {
+        return maxIter;
     }
 
+    public DoubleParam stepSize() {
+        return stepSize;
+    }
+
+    public DoubleParam regParam() {
+        return regParam;
+    }
+
+    public IntParam blockSize() {
+        return blockSize;
+    }
+
+    public IntArrayParam layers() {
+        return layers;
+    }
+
+    public int getHiddenUnits() {
+        return isSet(layers) ? getOrDefault(layers)[1] : value(hiddenUnits);
+    }
+
+    /** The step size, set as {@code stepSize} or as {@code learningRate}. */
     public double getLearningRate() {
-        return value(learningRate);
+        return resolved(stepSize, learningRate);
+    }
+
+    public double getStepSize() {
+        return resolved(stepSize, learningRate);
+    }
+
+    public int getMaxIter() {
+        return resolved(maxIter, iterations);
+    }
+
+    public double getRegParam() {
+        return resolved(regParam, lambda);
+    }
+
+    public int getBlockSize() {
+        return resolved(blockSize, batchSize);
+    }
+
+    public MnistMlpClassifier setMaxIter(int value) {
+        return with(maxIter, (Object) value);
+    }
+
+    public MnistMlpClassifier setStepSize(double value) {
+        return with(stepSize, (Object) value);
+    }
+
+    public MnistMlpClassifier setRegParam(double value) {
+        return with(regParam, (Object) value);
+    }
+
+    public MnistMlpClassifier setBlockSize(int value) {
+        return with(blockSize, (Object) value);
+    }
+
+    /** {@code [inputs, hidden, classes]}, as spark.ml's MultilayerPerceptronClassifier takes them. */
+    public MnistMlpClassifier setLayers(int[] value) {
+        return with(layers, value);
     }
 
     public MnistMlpClassifier setHiddenUnits(int value) {
