@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import dev.sparkmnist.export.OnnxExport;
 import dev.sparkmnist.export.Precision;
+import dev.sparkmnist.output.OutputClaim;
 
 /**
  * {@code export}: a saved model as one file for serving outside Spark (today ONNX). Runs without Spark; a missing or
@@ -38,9 +39,15 @@ public final class ExportCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Precision precision;
 
+    @Option(names = "--overwrite", description = "Replace an existing --out file that export did not write.")
+    boolean overwrite;
+
     @Override
     public Integer call() {
-        OnnxExport.Written w = OnnxExport.write(model, out, precision);
+        OnnxExport.Written w;
+        try (OutputClaim claim = OutputClaim.file("export", "--out", out, overwrite, OnnxExport::isExport, model)) {
+            w = OnnxExport.write(model, out, precision);
+        }
         System.out.printf(Locale.ROOT, "wrote %s (%,d bytes): ONNX opset %d, %s precision, from %s%n", w.path(),
                 w.bytes(), w.model().getOpsetImport(0).getVersion(), precision.name().toLowerCase(Locale.ROOT),
                 model);

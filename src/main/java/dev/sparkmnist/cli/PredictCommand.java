@@ -16,6 +16,7 @@ import dev.sparkmnist.ml.BatchPredictions;
 import dev.sparkmnist.ml.IdxFrames;
 import dev.sparkmnist.ml.ImageFolderFrames;
 import dev.sparkmnist.ml.MnistMlpClassificationModel;
+import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.train.InvalidConfigException;
 
@@ -45,6 +46,10 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Output directory (any Hadoop path), replaced atomically.")
     String out;
 
+    @Option(names = "--overwrite", description = "Replace an existing --out directory that predict did not write "
+            + "(never a model directory, a registry or the input).")
+    boolean overwrite;
+
     @Option(names = "--format", paramLabel = "csv|parquet|json",
             description = "Output format (default: csv for local paths, parquet for other Hadoop file systems).")
     BatchPredictions.Format format;
@@ -61,7 +66,15 @@ public final class PredictCommand implements Callable<Integer> {
         images = HadoopPaths.qualify(images); // executors have another working directory
         labels = HadoopPaths.qualify(labels);
         out = HadoopPaths.qualify(out);
-        MnistMlpClassificationModel scorer = MnistMlpClassificationModel.load(HadoopPaths.qualify(model));
+        try (OutputClaim claim = OutputClaim.directory("predict", "--out", out, overwrite, false, images, labels,
+                model)) {
+            predict(MnistMlpClassificationModel.load(HadoopPaths.qualify(model)));
+            claim.written();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void predict(MnistMlpClassificationModel scorer) {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist predict")) {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().getOrCreate(); // on the context just opened
@@ -93,6 +106,5 @@ public final class PredictCommand implements Callable<Integer> {
                         100 * summary.accuracy(), summary.correct(), summary.rows());
             }
         }
-        return ExitCodes.OK;
     }
 }

@@ -96,6 +96,7 @@ public final class ModelStore {
             if (!fs.exists(root)) {
                 throw new ModelFormatException(dir + ": no such model directory");
             }
+            requireModelNotPipeline(fs, root, dir);
             ModelMetadata meta;
             try {
                 meta = Json.MAPPER.readValue(read(fs, new Path(root, MODEL_JSON), dir), ModelMetadata.class);
@@ -170,6 +171,25 @@ public final class ModelStore {
             files.put(array, name);
         }
         return files;
+    }
+
+    /**
+     * Refuses the root folder of a saved spark.ml {@code PipelineModel} (or {@code CrossValidatorModel}) by pointing
+     * to the stage that holds the model directory, rather than saying only that {@code model.json} is missing.
+     */
+    private static void requireModelNotPipeline(FileSystem fs, Path root, String dir) throws IOException {
+        Path stages = new Path(root, "stages");
+        if (fs.exists(new Path(root, MODEL_JSON)) || !fs.isDirectory(stages)) {
+            return;
+        }
+        for (org.apache.hadoop.fs.FileStatus stage : fs.listStatus(stages)) {
+            if (fs.exists(new Path(stage.getPath(), MODEL_JSON))) {
+                throw new ModelFormatException(dir + ": a saved spark.ml pipeline, not a model directory; its model "
+                        + "is the stage " + dir + "/stages/" + stage.getPath().getName());
+            }
+        }
+        throw new ModelFormatException(dir + ": a saved spark.ml pipeline without a spark-mnist model among its "
+                + "stages (" + dir + "/stages)");
     }
 
     /** The four weight arrays, encoded as .npy. */

@@ -1,0 +1,108 @@
+package dev.sparkmnist.output;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.time.Instant;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+import dev.sparkmnist.train.InvalidConfigException;
+
+/**
+ * A lock file beside an output ({@code .<name>.lock}), created exclusively: of two runs that try to write one
+ * output, exactly one creates it and the other is refused at once, with who holds it. Local paths are created with
+ * {@code O_EXCL} (Hadoop's local {@code create} checks and creates in two steps); HDFS creates without overwrite
+ * atomically in its namenode. The lock is deleted when the run ends; one left by a killed run names its process,
+ * and is deleted by hand.
+ */
+final class OutputLock implements AutoCloseable {
+    private final FileSystem fs;
+    private final Path file;
+
+    private OutputLock(FileSystem fs, Path file) {
+        this.fs = fs;
+        this.file = file;
+    }
+
+    /** The lock file for {@code target}. */
+    static Path fileFor(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".lock");
+    }
+
+    /** Takes the lock of {@code target} for {@code command} ({@code option} names it in messages), or refuses. */
+    static OutputLock take(FileSystem fs, Path target, String command, String option) {
+        Path file = fileFor(target);
+        String owner = command + " (pid " + ProcessHandle.current().pid() + " on " + host() + ", started "
+                + Instant.now() + ")";
+        try {
+            if (!fs.mkdirs(target.getParent())) {
+                throw new IOException("cannot create directory " + target.getParent());
+            }
+            if (!createExclusively(fs, file, owner.getBytes(StandardCharsets.UTF_8))) {
+                throw new InvalidConfigException(String.format("%s %s: another run is writing it: %s; if that run is "
+                        + "no longer alive, delete %s", option, target, holder(fs, file), file));
+            }
+            return new OutputLock(fs, file);
+        } catch (IOException e) {
+            throw new InvalidConfigException(option + " " + target + ": cannot write there: " + e.getMessage());
+        }
+    }
+
+    private static boolean createExclusively(FileSystem fs, Path file, byte[] content) throws IOException {
+        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+            // Written complete under a unique name, then hard-linked to the lock's name: link() fails when the
+            // name exists, so the lock appears atomically with its content (a loser can always say who holds it).
+            java.nio.file.Path lock = new File(file.toUri().getPath()).toPath();
+            java.nio.file.Path draft = lock.resolveSibling(lock.getFileName() + "." + java.util.UUID.randomUUID());
+            Files.write(draft, content);
+            try {
+                Files.createLink(lock, draft);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } finally {
+                Files.deleteIfExists(draft);
+            }
+        }
+        try (OutputStream out = fs.create(file, false)) {
+            out.write(content);
+            return true;
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    private static String holder(FileSystem fs, Path file) {
+        try (var in = fs.open(file)) {
+            String text = new String(in.readNBytes(500), StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "a run that is just starting" : text;
+        } catch (IOException e) {
+            return "lock held";
+        }
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown host";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            fs.delete(file, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot delete the lock: " + e.getMessage(), e);
+        }
+    }
+}
