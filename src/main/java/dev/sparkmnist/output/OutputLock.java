@@ -26,10 +26,13 @@ import dev.sparkmnist.train.InvalidConfigException;
 final class OutputLock implements AutoCloseable {
     private final FileSystem fs;
     private final Path file;
+    /** The highest folder the lock had to create, removed again when the run left it empty; or null. */
+    private final Path created;
 
-    private OutputLock(FileSystem fs, Path file) {
+    private OutputLock(FileSystem fs, Path file, Path created) {
         this.fs = fs;
         this.file = file;
+        this.created = created;
     }
 
     /** The lock file for {@code target}. */
@@ -43,6 +46,10 @@ final class OutputLock implements AutoCloseable {
         String owner = command + " (pid " + ProcessHandle.current().pid() + " on " + host() + ", started "
                 + Instant.now() + ")";
         try {
+            Path created = null;
+            for (Path p = target.getParent(); p != null && !fs.exists(p); p = p.getParent()) {
+                created = p;
+            }
             if (!fs.mkdirs(target.getParent())) {
                 throw new IOException("cannot create directory " + target.getParent());
             }
@@ -50,7 +57,7 @@ final class OutputLock implements AutoCloseable {
                 throw new InvalidConfigException(String.format("%s %s: another run is writing it: %s; if that run is "
                         + "no longer alive, delete %s", option, target, holder(fs, file), file));
             }
-            return new OutputLock(fs, file);
+            return new OutputLock(fs, file, created);
         } catch (IOException e) {
             throw new InvalidConfigException(option + " " + target + ": cannot write there: " + e.getMessage());
         }
@@ -101,6 +108,11 @@ final class OutputLock implements AutoCloseable {
     public void close() {
         try {
             fs.delete(file, false);
+            for (Path p = file.getParent(); created != null && p != null; p = p.getParent()) {
+                if (fs.listStatus(p).length > 0 || !fs.delete(p, false) || p.equals(created)) {
+                    break; // the run wrote there, or every folder this lock created is gone
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot delete the lock: " + e.getMessage(), e);
         }

@@ -135,10 +135,18 @@ public final class Retrainer {
                     BuildInfo.gitCommit(), sc.version(), RunIdentity.host(), RunIdentity.user(), startedAt,
                     Instant.now().toString(), r.force());
             double accuracy = result == null ? Double.NaN : result.metrics().test().accuracy();
-            Double currentAccuracy = current == null ? null : testAccuracy(sc, registry.modelDir(current), r.dataDir(),
-                    config.partitions());
+            SavedModel currentModel = current == null ? null : ModelStore.load(registry.modelDir(current));
+            int classes = result == null ? 0 : result.network().sizes().outputs();
+            boolean comparable = currentModel != null && (result == null
+                    || currentModel.network().sizes().outputs() == classes);
+            Double currentAccuracy = comparable ? testAccuracy(sc, currentModel, r.dataDir(), config.partitions())
+                    : null;
             QualityGate.Decision decision = diverged != null
                     ? new QualityGate.Decision(false, "training diverged: " + diverged)
+                    : currentModel != null && !comparable
+                    ? r.gate().judgeAlone(accuracy, String.format(Locale.ROOT, "current version %d has %d classes, "
+                            + "this one %d, so they are not compared", current,
+                            currentModel.network().sizes().outputs(), classes))
                     : r.gate().judge(accuracy, current, currentAccuracy);
             VersionStatus status = new VersionStatus(decision.passed() ? VersionStatus.PENDING
                     : VersionStatus.REJECTED, decision.reason(), accuracy, current, currentAccuracy,
@@ -206,8 +214,7 @@ public final class Retrainer {
     }
 
     /** A saved model's accuracy on this run's test set, so the gate compares like with like. */
-    private static double testAccuracy(JavaSparkContext sc, String modelDir, String dataDir, int partitions) {
-        SavedModel m = ModelStore.load(modelDir);
+    private static double testAccuracy(JavaSparkContext sc, SavedModel m, String dataDir, int partitions) {
         IdxRddLoader.LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
         try {
             return Evaluator.confusion(sc, test.blocks(), m.network(), m.metadata().scaling()).accuracy();
