@@ -18,7 +18,7 @@ package dev.sparkmnist.train;
  */
 public record PhasePlan(PhaseConfig phase, int globalBatch, int partitionBatch, long iterations, int localSteps,
                         Averaging averaging, double rateFactor, long warmupIterations, double warmupStartFactor,
-                        double blockMomentum, long syncIterations) {
+                        double blockMomentum, long syncIterations) implements java.io.Serializable {
 
     /** The batch-summed learning rate of step {@code t} (0-based) of the phase. */
     public double rate(long t) {
