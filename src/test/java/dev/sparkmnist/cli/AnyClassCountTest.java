@@ -52,11 +52,17 @@ class AnyClassCountTest {
     void aSetOfKClassesTrainsEvaluatesPredictsExportsAndFitsInAPipeline(int k) throws Exception {
         Path data = SyntheticDigits.writeClasses(Files.createDirectory(tmp.resolve("data")), 40 * k + 400, 8 * k + 60,
                 false, 5, k);
+        if (k == 2) {
+            Files.writeString(data.resolve("classes.txt"), "even\nodd\n"); // a 2-line classes.txt: K = 2
+        }
         Path model = tmp.resolve("model");
         CliRun train = CliRun.of("train", "--data-dir", data.toString(), "--out", model.toString(), "--hidden", "24",
                 "--partitions", "2", "--iterations", "150", "--batch-size", "32", "--offline");
         assertEquals(ExitCodes.OK, train.exitCode(), train.stderr());
         assertEquals(k, ModelStore.load(model.toString()).network().sizes().outputs(), "K output units");
+        if (k == 2) {
+            assertEquals(java.util.List.of("even", "odd"), ModelStore.load(model.toString()).metadata().classNames());
+        }
         Map<String, Object> metrics = json(model.resolve("metrics.json"));
         double testAccuracy = ((Number) metrics.get("testAccuracy")).doubleValue();
         assertTrue(testAccuracy > (k == 2 ? 0.95 : 0.6), "test accuracy " + testAccuracy);
