@@ -20,10 +20,11 @@ import dev.sparkmnist.train.InvalidConfigException;
  * A lock file beside an output ({@code .<name>.lock}), created exclusively: of two runs that try to write one
  * output, exactly one creates it and the other is refused at once, with who holds it. Local paths are created with
  * {@code O_EXCL} (Hadoop's local {@code create} checks and creates in two steps); HDFS creates without overwrite
- * atomically in its namenode. The lock is deleted when the run ends; one left by a killed run names its process,
- * and is deleted by hand.
+ * atomically in its namenode. The lock is deleted when the run ends; one left by a killed run on this host is
+ * removed by the next run (so {@code --resume} works); one from another host names its process, to delete by hand.
  */
 final class OutputLock implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutputLock.class);
     private final FileSystem fs;
     private final Path file;
     /** The highest folder the lock had to create, removed again when the run left it empty; or null. */
@@ -53,7 +54,9 @@ final class OutputLock implements AutoCloseable {
             if (!fs.mkdirs(target.getParent())) {
                 throw new IOException("cannot create directory " + target.getParent());
             }
-            if (!createExclusively(fs, file, owner.getBytes(StandardCharsets.UTF_8))) {
+            byte[] content = owner.getBytes(StandardCharsets.UTF_8);
+            if (!createExclusively(fs, file, content)
+                    && !(removeIfStale(fs, file) && createExclusively(fs, file, content))) {
                 throw new InvalidConfigException(String.format("%s %s: another run is writing it: %s; if that run is "
                         + "no longer alive, delete %s", option, target, holder(fs, file), file));
             }
@@ -63,11 +66,53 @@ final class OutputLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes a lock left by a run that is gone: one written on this host by a process that no longer exists (a
+     * killed driver, so {@code --resume} works). The lock is first renamed to a unique name, so of two runs
+     * removing it only one gets it; should that one find a live run's lock there after all, it puts it back.
+     */
+    private static boolean removeIfStale(FileSystem fs, Path file) throws IOException {
+        String holder = holder(fs, file);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(pid (\\d+) on (\\S+),").matcher(holder);
+        if (!m.find() || !m.group(2).equals(host())
+                || ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        Path tomb = new Path(file.getParent(), file.getName() + ".stale-" + java.util.UUID.randomUUID());
+        if (!fs.rename(file, tomb)) {
+            return false;
+        }
+        if (holder(fs, tomb).equals(holder)) {
+            fs.delete(tomb, false);
+            LOG.info("{}: removed the lock of a run that is gone: {}", file, holder);
+            return true;
+        }
+        if (isLocal(fs)) { // not the stale lock any more: a live run's, put back unless a third took the name
+            try {
+                Files.createLink(local(file), local(tomb));
+            } catch (FileAlreadyExistsException e) {
+                // the name is held again; that holder wins
+            }
+            fs.delete(tomb, false);
+        } else if (!fs.rename(tomb, file)) {
+            fs.delete(tomb, false);
+        }
+        return false;
+    }
+
+    private static boolean isLocal(FileSystem fs) {
+        return fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+    }
+
+    private static java.nio.file.Path local(Path p) {
+        return new File(p.toUri().getPath()).toPath();
+    }
+
     private static boolean createExclusively(FileSystem fs, Path file, byte[] content) throws IOException {
-        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+        if (isLocal(fs)) {
             // Written complete under a unique name, then hard-linked to the lock's name: link() fails when the
             // name exists, so the lock appears atomically with its content (a loser can always say who holds it).
-            java.nio.file.Path lock = new File(file.toUri().getPath()).toPath();
+            java.nio.file.Path lock = local(file);
             java.nio.file.Path draft = lock.resolveSibling(lock.getFileName() + "." + java.util.UUID.randomUUID());
             Files.write(draft, content);
             try {

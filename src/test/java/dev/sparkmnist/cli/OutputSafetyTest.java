@@ -160,6 +160,30 @@ class OutputSafetyTest {
         }
     }
 
+    /** A lock left by a killed run on this host is removed by the next run; a live run's lock is respected. */
+    @Test
+    void aLockOfAProcessThatIsGoneIsTakenOver() throws Exception {
+        Path out = tmp.resolve("resumed");
+        Path lock = tmp.resolve(".resumed.lock");
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(lock, "train (pid " + gone.pid() + " on " + host + ", started 2026-01-01T00:00:00Z)");
+        OutputClaim.directory("train", "--out", out.toString(), false, true).close();
+        assertFalse(Files.exists(lock), "taken over and released");
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(lock, "train (pid " + alive.pid() + " on " + host + ", started 2026-01-01T00:00:00Z)");
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> OutputClaim.directory("train", "--out", out.toString(), false, true));
+            assertTrue(e.getMessage().contains("another run is writing it: train (pid " + alive.pid()),
+                    e.getMessage());
+            assertTrue(Files.exists(lock), "a live run's lock stays");
+        } finally {
+            alive.destroyForcibly();
+        }
+    }
+
     /** Case 5: output locations are checked before the work, with one line naming the option. */
     @Test
     void outputLocationsAreCheckedBeforeTheWork() throws Exception {
