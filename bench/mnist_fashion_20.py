@@ -9,21 +9,13 @@ the 20 classes. Used to measure a real data set with more than ten classes (READ
     python3 bench/mnist_fashion_20.py data/mnist /usr/share/datasets/fashion-mnist data/mnist-fashion-20
     ./submit.sh train --data-dir data/mnist-fashion-20 --out models/mnist-fashion-20 --offline
 """
-import gzip
 import os
 import struct
 import sys
 
+from invert_mnist import read  # the IDX file of a name, plain or .gz
+
 FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-
-
-def read(folder, name):
-    plain = os.path.join(folder, name)
-    if os.path.exists(plain):
-        with open(plain, "rb") as f:
-            return f.read()
-    with gzip.open(plain + ".gz", "rb") as f:
-        return f.read()
 
 
 def interleave(a, b, record):

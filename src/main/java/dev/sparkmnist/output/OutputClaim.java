@@ -50,35 +50,23 @@ public final class OutputClaim implements AutoCloseable {
      */
     public static OutputClaim directory(String command, String option, String out, boolean overwrite,
                                         boolean modelOutput, String... inputs) {
-        Path target = qualified(out);
-        FileSystem fs = HadoopConf.fileSystem(target);
-        try {
-            refuseInsideProtected(fs, target, option);
-            refuseInputs(fs, target, option, inputs);
-            FileStatus status = statusOrNull(fs, target);
-            if (status != null) {
-                if (!status.isDirectory()) {
-                    throw new InvalidConfigException(option + " " + out + ": is a file, not a directory");
-                }
-                if (ModelRegistry.isRegistry(fs, target)) {
-                    throw new InvalidConfigException(option + " " + out + ": is a model registry; it is never "
-                            + "replaced");
-                }
-                boolean model = fs.exists(new Path(target, ModelStore.MODEL_JSON));
-                if (model && !modelOutput) {
-                    throw new InvalidConfigException(option + " " + out + ": is a model directory; it is never "
-                            + "replaced by " + command + " (give another " + option + ")");
-                }
-                if (!writtenBy(fs, target, command) && !overwrite && fs.listStatus(target).length > 0) {
-                    throw new InvalidConfigException(String.format("%s %s: exists and holds files %s did not write "
-                            + "(no %s marker); give another %s, or add --overwrite to replace it", option, out,
-                            command, MARKER, option));
-                }
+        return claim(command, option, out, inputs, (fs, target, status) -> {
+            if (!status.isDirectory()) {
+                throw new InvalidConfigException(option + " " + out + ": is a file, not a directory");
             }
-            return new OutputClaim(fs, target, command, OutputLock.take(fs, target, command, option));
-        } catch (IOException e) {
-            throw new UncheckedIOException(option + " " + out + ": " + e.getMessage(), e);
-        }
+            if (ModelRegistry.isRegistry(fs, target)) {
+                throw new InvalidConfigException(option + " " + out + ": is a model registry; it is never replaced");
+            }
+            if (!modelOutput && fs.exists(new Path(target, ModelStore.MODEL_JSON))) {
+                throw new InvalidConfigException(option + " " + out + ": is a model directory; it is never "
+                        + "replaced by " + command + " (give another " + option + ")");
+            }
+            if (!writtenBy(fs, target, command) && !overwrite && fs.listStatus(target).length > 0) {
+                throw new InvalidConfigException(String.format("%s %s: exists and holds files %s did not write "
+                        + "(no %s marker); give another %s, or add --overwrite to replace it", option, out, command,
+                        MARKER, option));
+            }
+        });
     }
 
     /**
@@ -88,20 +76,34 @@ public final class OutputClaim implements AutoCloseable {
      */
     public static OutputClaim file(String command, String option, String out, boolean overwrite,
                                    Predicate<byte[]> isOurs, String... inputs) {
+        return claim(command, option, out, inputs, (fs, target, status) -> {
+            if (status.isDirectory()) {
+                throw new InvalidConfigException(option + " " + out + ": is a directory; give a file name");
+            }
+            if (!overwrite && !isOurs.test(ModelStore.read(fs, target, out))) {
+                throw new InvalidConfigException(String.format("%s %s: exists and was not written by %s; give "
+                        + "another %s, or add --overwrite to replace it", option, out, command, option));
+            }
+        });
+    }
+
+    /** What may replace an existing output: throws when this one may not be. */
+    @FunctionalInterface
+    private interface ExistingCheck {
+        void check(FileSystem fs, Path target, FileStatus existing) throws IOException;
+    }
+
+    /** The checks every output gets, then {@code existing}'s when something is there, then the lock. */
+    private static OutputClaim claim(String command, String option, String out, String[] inputs,
+                                     ExistingCheck existing) {
         Path target = qualified(out);
         FileSystem fs = HadoopConf.fileSystem(target);
         try {
             refuseInsideProtected(fs, target, option);
-            refuseInputs(fs, target, option, inputs);
+            refuseInputs(target, option, inputs);
             FileStatus status = statusOrNull(fs, target);
             if (status != null) {
-                if (status.isDirectory()) {
-                    throw new InvalidConfigException(option + " " + out + ": is a directory; give a file name");
-                }
-                if (!overwrite && !isOurs.test(ModelStore.read(fs, target, out))) {
-                    throw new InvalidConfigException(String.format("%s %s: exists and was not written by %s; give "
-                            + "another %s, or add --overwrite to replace it", option, out, command, option));
-                }
+                existing.check(fs, target, status);
             }
             return new OutputClaim(fs, target, command, OutputLock.take(fs, target, command, option));
         } catch (IOException e) {
@@ -151,7 +153,7 @@ public final class OutputClaim implements AutoCloseable {
     }
 
     /** Refuses a target that is an input, or holds one (replacing it would delete the input). */
-    private static void refuseInputs(FileSystem fs, Path target, String option, String... inputs) {
+    private static void refuseInputs(Path target, String option, String... inputs) {
         String prefix = target.toUri().getPath() + "/";
         for (String input : inputs) {
             if (input == null) {

@@ -17,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.MnistFiles;
@@ -141,6 +142,7 @@ public final class Retrainer {
                     || currentModel.network().sizes().outputs() == classes);
             Double currentAccuracy = comparable ? testAccuracy(sc, currentModel, r.dataDir(), config.partitions())
                     : null;
+            comparable &= currentAccuracy != null;
             QualityGate.Decision decision = diverged != null
                     ? new QualityGate.Decision(false, "training diverged: " + diverged)
                     : currentModel != null && !comparable
@@ -213,10 +215,16 @@ public final class Retrainer {
         }
     }
 
-    /** A saved model's accuracy on this run's test set, so the gate compares like with like. */
-    private static double testAccuracy(JavaSparkContext sc, SavedModel m, String dataDir, int partitions) {
+    /**
+     * A saved model's accuracy on this run's test set, so the gate compares like with like; null when the test set
+     * has labels the model has no class for.
+     */
+    private static Double testAccuracy(JavaSparkContext sc, SavedModel m, String dataDir, int partitions) {
         IdxRddLoader.LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
         try {
+            if (ClassCount.firstOutside(test.labels(), m.network().sizes().outputs()) >= 0) {
+                return null;
+            }
             return Evaluator.confusion(sc, test.blocks(), m.network(), m.metadata().scaling()).accuracy();
         } finally {
             test.blocks().unpersist(false);
