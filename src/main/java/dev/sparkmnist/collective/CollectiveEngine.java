@@ -96,7 +96,6 @@ public final class CollectiveEngine implements PhaseEngine {
                 if (end.diverged() != null) {
                     throw new TrainingDivergedException(end.diverged());
                 }
-                dispatcher.drain();
                 return PhaseCursor.at(rounds, end.end());
             } catch (StageFailed e) {
                 if (launch + 1 >= RELAUNCHES) {
@@ -146,28 +145,48 @@ public final class CollectiveEngine implements PhaseEngine {
                 sc.clearJobGroup();
             }
             long stallNanos = TimeUnit.SECONDS.toNanos((long) conf.getDouble(STALL_SECONDS, 30));
-            while (true) {
-                try {
-                    List<TaskOutcome> outcomes = future.get(50, TimeUnit.MILLISECONDS);
-                    dispatcher.drain();
-                    return outcomes.stream().filter(o -> o.rank() == 0).findFirst().orElseThrow();
-                } catch (TimeoutException e) {
-                    dispatcher.drain();
-                    if (System.nanoTime() - lastActivity.get() > stallNanos && Slots.free(sc) < groups.tasks()) {
-                        LOG.warn("collective stage: no progress for {} s and only {} of {} task slots free: "
-                                        + "cancelling it", stallNanos / 1_000_000_000L, Slots.free(sc),
-                                groups.tasks());
-                        sc.cancelJobGroup(runId);
-                        lastActivity.set(System.nanoTime());
-                    }
-                } catch (ExecutionException e) {
-                    dispatcher.drain();
-                    throw new StageFailed(rootMessage(e), e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    future.cancel(true);
-                    throw new IllegalStateException("interrupted while training", e);
+            boolean done = false;
+            try {
+                TaskOutcome end = await(future, dispatcher, groups, runId, stallNanos, lastActivity);
+                done = true;
+                return end;
+            } finally {
+                if (!done) {
+                    // A listener threw, or the stage failed: leave no stage running behind.
+                    sc.cancelJobGroup(runId);
                 }
+            }
+        }
+    }
+
+    /**
+     * Waits for the stage, relaying reports meanwhile; returns task 0's outcome once the last round's report has
+     * been relayed too (it travels on its own connection and may arrive after the task's result).
+     */
+    private TaskOutcome await(JavaFutureAction<List<TaskOutcome>> future, Dispatcher dispatcher, TaskGroups groups,
+                              String runId, long stallNanos, AtomicLong lastActivity) throws StageFailed {
+        while (true) {
+            try {
+                List<TaskOutcome> outcomes = future.get(50, TimeUnit.MILLISECONDS);
+                TaskOutcome end = outcomes.stream().filter(o -> o.rank() == 0).findFirst().orElseThrow();
+                if (end.end() != null) {
+                    dispatcher.drainThrough(end.end().globalStep(), TimeUnit.SECONDS.toNanos(60));
+                }
+                return end;
+            } catch (TimeoutException e) {
+                dispatcher.drain();
+                if (System.nanoTime() - lastActivity.get() > stallNanos && Slots.free(sc) < groups.tasks()) {
+                    LOG.warn("collective stage: no progress for {} s and only {} of {} task slots free: cancelling "
+                            + "it", stallNanos / 1_000_000_000L, Slots.free(sc), groups.tasks());
+                    sc.cancelJobGroup(runId);
+                    lastActivity.set(System.nanoTime());
+                }
+            } catch (ExecutionException e) {
+                dispatcher.drain();
+                throw new StageFailed(rootMessage(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training", e);
             }
         }
     }
@@ -237,6 +256,21 @@ public final class CollectiveEngine implements PhaseEngine {
 
         void offer(RoundReport r) {
             queue.add(r);
+        }
+
+        /** Relays reports until the one of {@code globalStep} has been, waiting at most {@code nanos}. */
+        void drainThrough(long globalStep, long nanos) {
+            long deadline = System.nanoTime() + nanos;
+            drain();
+            while (dispatchedStep < globalStep && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                drain();
+            }
         }
 
         void drain() {

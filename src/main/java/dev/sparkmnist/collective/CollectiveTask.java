@@ -103,9 +103,16 @@ final class CollectiveTask implements Serializable {
             PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
             double[] from = rounds.start(cursor);
             Object shipped = rounds.ship(cursor, from);
-            results.clear();
+            // Every peer has finished with last round's results once this task has its sums (OrderedAllReduce), so
+            // their arrays are free again.
             for (int k = 0; k < partitions.size(); k++) {
-                results.add(rounds.compute(round, partitions.get(k), blocks.get(k), shipped));
+                PartitionResult previous = k < results.size() ? results.get(k) : null;
+                PartitionResult r = rounds.compute(round, partitions.get(k), blocks.get(k), shipped, previous);
+                if (k < results.size()) {
+                    results.set(k, r);
+                } else {
+                    results.add(r);
+                }
             }
             OrderedAllReduce.Sum sum = allReduce.reduce(cursor.globalStep(), results);
             double loss;

@@ -17,8 +17,9 @@ import dev.sparkmnist.train.PartitionResult;
  *
  * <p>Each task sends one message to every other task per phase (its partitions' pieces of the receiver's slice,
  * then its own summed slice): 2(T-1) messages and about 2m(T-1)/T values per task per step, like a ring, but in
- * two hops instead of 2(T-1). The owners' sums are double-buffered by step parity: a task can start summing step
- * s+1 while a slower peer is still copying step s's slice.
+ * two hops instead of 2(T-1). The owners' sums are double-buffered, alternating per call: a task can start summing
+ * the next round while a slower peer is still copying this round's slice (between tasks in one JVM that slice is a
+ * view of the owner's buffer).
  */
 final class OrderedAllReduce {
     private final Mesh mesh;
@@ -26,6 +27,8 @@ final class OrderedAllReduce {
     private final int length;
     private final double[][] owned = new double[2][];
     private final double[] whole;
+    /** Calls so far: picks the owned buffer (steps may advance by several per call, so not the step's parity). */
+    private long calls;
 
     OrderedAllReduce(Mesh mesh, TaskGroups groups, int length) {
         this.mesh = mesh;
@@ -62,7 +65,7 @@ final class OrderedAllReduce {
                 mesh.send(t, new Message(step, header, slices(mine, from(t), to(t))));
             }
         }
-        double[] sum = owned[(int) (step & 1)];
+        double[] sum = owned[(int) (calls++ & 1)];
         java.util.Arrays.fill(sum, 0);
         double loss = 0;
         long samples = 0;

@@ -80,7 +80,7 @@ public final class DistributedTrainer {
             LOG.info("phase {}/{} on {}, engine: {}", phaseIndex + 1, config.phases().size(),
                     plan.describe(partitions), engine.name());
             cursor = engine.run(blocks, rounds, cursor, roundListeners);
-            state = new TrainingState(phaseIndex + 1, 0, cursor.globalStep(), cursor.network(),
+            state = new TrainingState(phaseIndex + 1, 0, cursor.globalStep(), cursor.state().network(),
                     new double[sizes.parameterCount()]);
         }
         roundListeners.finished(state);

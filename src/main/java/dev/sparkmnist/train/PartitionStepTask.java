@@ -51,14 +51,17 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         if (blocks.hasNext()) {
             throw new IllegalStateException("partition " + partition + " holds more than one block");
         }
-        return List.of(compute(sizes, plan, partition, block, model.value())).iterator();
+        return List.of(compute(sizes, plan, partition, block, model.value(), null)).iterator();
     }
 
     /**
      * Partition {@code p}'s work for one round on {@code block}, from {@code shipped} (double parameters for
-     * synchronous SGD, float parameters then velocity for local SGD); scratch buffers are this thread's.
+     * synchronous SGD, float parameters then velocity for local SGD); scratch buffers are this thread's. A float
+     * gradient is written into {@code reuse} when it is given (an earlier result of this partition that nobody
+     * reads any more).
      */
-    static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped) {
+    static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
+                                   float[] reuse) {
         int[] indices = INDICES.get();
         if (indices == null || indices.length < plan.bufferSize()) {
             indices = new int[plan.bufferSize()];
@@ -69,6 +72,11 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
             FLOAT_SCRATCH.set(kernel);
             return localSteps(sizes, plan, p, block, kernel, indices, (float[]) shipped, distorter);
+        }
+        if (plan.floatGradients()) {
+            FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
+            FLOAT_SCRATCH.set(kernel);
+            return floatGradient(plan, p, block, kernel, indices, (float[]) shipped, distorter, reuse);
         }
         Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.bufferSize());
         SCRATCH.set(ws);
@@ -99,6 +107,25 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         int drawn = draw(plan, p, plan.firstStep(), block, ws, indices, distorter);
         double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad, plan.labelSmoothing());
         return PartitionResult.ofGradient(p, grad, loss, drawn);
+    }
+
+    /** The batch's summed float gradient at the input-major float {@code params}, on the sparse-input kernel. */
+    private static PartitionResult floatGradient(StepPlan plan, int p, ImageBlock block, FloatKernel kernel,
+                                                 int[] indices, float[] params, KeyedDistorter distorter,
+                                                 float[] reuse) {
+        float[] grad = reuse != null && reuse.length == params.length ? reuse : new float[params.length];
+        int drawn = plan.sampler().draw(plan.seed(), plan.firstStep(), p, block.firstRecord(), block.count(),
+                plan.share(p), indices);
+        double loss = 0;
+        if (drawn == 0) {
+            java.util.Arrays.fill(grad, 0f);
+        } else {
+            BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
+                    plan.firstStep(), p);
+            loss = kernel.gradientInputMajor(params, drawn, grad, (float) plan.labelSmoothing(),
+                    BatchAssembler.blank(plan.scaling()));
+        }
+        return PartitionResult.ofFloatGradient(p, grad, loss, drawn);
     }
 
     private static PartitionResult localSteps(LayerSizes sizes, StepPlan plan, int p, ImageBlock block,

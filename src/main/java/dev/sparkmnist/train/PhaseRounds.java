@@ -77,7 +77,7 @@ public final class PhaseRounds implements Serializable {
         PhaseConfig phase = plan.phase();
         return new Round(new StepPlan(seed, globalStep, rates, plan.globalBatch(), plan.partitionBatch(), partitions,
                 scaling, phase.lambda(), phase.momentum(), phase.nesterov(), phase.labelSmoothing(), plan.local(),
-                sampler, augmentation));
+                plan.floatGradients(), sampler, augmentation));
     }
 
     /**
@@ -90,14 +90,32 @@ public final class PhaseRounds implements Serializable {
                 : cursor.network().parameters();
     }
 
-    /** What travels to the partitions: double parameters (synchronous SGD) or float parameters then velocity. */
+    /**
+     * What travels to the partitions: float parameters then velocity (local SGD), the float parameters with W1
+     * input-major as the cursor holds them (float gradients: rounded once here, not once per partition), or
+     * double parameters.
+     */
     public Object ship(PhaseCursor cursor, double[] start) {
-        return plan.local() ? toFloat(start, cursor.velocity()) : cursor.network().parameters().clone();
+        if (plan.local()) {
+            return toFloat(start, cursor.velocity());
+        }
+        return plan.floatGradients() ? toFloat(cursor.network().parameters())
+                : cursor.network().parameters().clone();
     }
 
     /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped) {
-        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped);
+        return compute(round, partition, block, shipped, null);
+    }
+
+    /**
+     * As {@link #compute(Round, int, ImageBlock, Object)}, writing a float gradient into {@code previous}'s array
+     * (this partition's result of an earlier round, which nobody reads any more) instead of a new one.
+     */
+    public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
+                                   PartitionResult previous) {
+        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped,
+                previous == null ? null : previous.model());
     }
 
     /**
@@ -122,6 +140,7 @@ public final class PhaseRounds implements Serializable {
                 BlockMomentum.apply(net.parameters(), cursor.blockMomentum(), start, p, plan.blockMomentum());
             }
         } else {
+            // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged.
             PhaseConfig phase = plan.phase();
             MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],
                     phase.lambda(), phase.momentum(), phase.nesterov());
@@ -138,6 +157,14 @@ public final class PhaseRounds implements Serializable {
                     phase.learningRate(), phase.lambda(), phase.momentum(), plan.globalBatch()));
         }
         return batchLoss;
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     /** Parameters then velocity, rounded to float: local SGD's working copy. */

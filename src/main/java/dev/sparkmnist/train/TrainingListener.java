@@ -2,6 +2,18 @@ package dev.sparkmnist.train;
 
 /** Told after every round of training; progress logs, curves and checkpoints hang off this. */
 public interface TrainingListener {
+    /** A listener that does nothing (and so never needs the weights). */
+    TrainingListener NONE = new TrainingListener() {
+        @Override
+        public void afterRound(TrainingState state, RoundStats stats) {
+        }
+
+        @Override
+        public boolean needsWeights() {
+            return false;
+        }
+    };
+
     /** Called on the driver after each round; {@code state} is live, copy what must outlive the call. */
     void afterRound(TrainingState state, RoundStats stats);
 

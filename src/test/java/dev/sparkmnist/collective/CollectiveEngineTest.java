@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkmnist.augment.Augmentation;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
@@ -56,6 +57,17 @@ class CollectiveEngineTest {
         compare(3, List.of(auto), ScaleOut.SPLIT);   // 3 partitions: 21 local steps per round
     }
 
+    /**
+     * Several local steps per round on one partition per task, with distortions: the round count, not the step,
+     * must alternate the owners' buffers (a step-parity choice reused a buffer a peer was still reading).
+     */
+    @Test
+    void severalLocalStepsPerRoundWithDistortionsMatchBitForBit() {
+        PhaseConfig four = new PhaseConfig(40, 24, 0.01, 0.002, 0.9, 4, LearningRateSchedule.COSINE, true, 0.1);
+        compare(2, List.of(four), ScaleOut.SPLIT,
+                Augmentation.parse("rotation=8,scale=0.1,shear=0.1,shift=1,alpha=30,sigma=4"));
+    }
+
     @Test
     void blockMomentumMatchesBitForBit() {
         PhaseConfig phase = new PhaseConfig(16, 64, 0.002, 0.0001, 0.9, 4, LearningRateSchedule.CONSTANT);
@@ -63,12 +75,16 @@ class CollectiveEngineTest {
     }
 
     private void compare(int partitions, List<PhaseConfig> phases, ScaleOut scaleOut) {
+        compare(partitions, phases, scaleOut, Augmentation.NONE);
+    }
+
+    private void compare(int partitions, List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation) {
         Path data = SyntheticDigits.writeMnistLike(dir.resolve("p" + partitions + phases.hashCode()), 600, 10, false,
                 3);
         JavaSparkContext sc = SharedSpark.get();
         IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, MnistFiles.train(data.toString()), partitions);
         TrainingConfig config = new TrainingConfig(SIZES.hidden(), 7, InputScaling.MNIST_STANDARD, partitions, 5,
-                phases, scaleOut);
+                phases, scaleOut, augmentation);
         Network start = Network.initialise(SIZES, 7);
         List<Long> jobRounds = new ArrayList<>();
         TrainingState byJobs = train(sc, config, set, start, null, jobRounds);
