@@ -17,8 +17,8 @@ import dev.sparkmnist.output.OutputClaim;
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a saved model for serving outside Spark: an ONNX file with input 'pixels' (float "
                 + "[N, 784], raw values 0..255; the model's input scaling is inside the graph) and outputs "
-                + "'probabilities' (float [N, K], K the model's classes) and 'label' (int64 [N]), loadable by ONNX Runtime and most "
-                + "serving stacks. Written under a temporary name and renamed when complete."})
+                + "'probabilities' (float [N, K], K the model's classes) and 'label' (int64 [N]), loadable by ONNX "
+                + "Runtime and most serving stacks. Written under a temporary name and renamed when complete."})
 public final class ExportCommand implements Callable<Integer> {
 
     /** Export formats. */

@@ -26,9 +26,9 @@ import dev.sparkmnist.idx.IdxReader;
 
 /**
  * An IDX images file, with or without its labels file, as a DataFrame: {@code index} (the record's position in the
- * file, from 0), {@code label} (a double, the class number, only with labels) and {@code features} (a dense vector of the
- * rows x cols pixel values 0..255). The files are checked exactly as the training job checks them (header, length,
- * gzip, count agreement, labels; one error naming the file) and read as {@code IdxRddLoader} reads them:
+ * file, from 0), {@code label} (a double, the class number, only with labels) and {@code features} (a dense vector
+ * of the rows x cols pixel values 0..255). The files are checked exactly as the training job checks them (header,
+ * length, gzip, count agreement, labels; one error naming the file) and read as {@code IdxRddLoader} reads them:
  * each partition reads its own range of records. Any Hadoop path.
  */
 public final class IdxFrames {

@@ -46,20 +46,21 @@ import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
 /**
- * The spark.ml Estimator of the 784-H-K tanh/softmax network (K classes, from the labels): put it in a {@code Pipeline}, tune it with
- * {@code CrossValidator}, evaluate its output with {@code MulticlassClassificationEvaluator}. {@code fit} turns the
- * DataFrame's (label, features) rows into the compact byte blocks ({@link FrameBlocks}) and trains them with the
- * same {@link DistributedTrainer} as {@code ./submit.sh train}, with one phase made of this estimator's params
- * (their defaults are the {@code default} preset's); the result is a {@link MnistMlpClassificationModel}.
+ * The spark.ml Estimator of the 784-H-K tanh/softmax network (K classes, from the labels): put it in a
+ * {@code Pipeline}, tune it with {@code CrossValidator}, evaluate its output with
+ * {@code MulticlassClassificationEvaluator}. {@code fit} turns the DataFrame's (label, features) rows into the
+ * compact byte blocks ({@link FrameBlocks}) and trains them with the same {@link DistributedTrainer} as
+ * {@code ./submit.sh train}, with one phase made of this estimator's params (their defaults are the {@code default}
+ * preset's); the result is a {@link MnistMlpClassificationModel}.
  *
- * <p>Written in Java as a subclass of {@link ProbabilisticClassifier}, as spark.ml expects; the one departure from a
- * Scala implementation is {@link ConstructionUid}, which gives the inherited Scala params their owner's uid.
+ * <p>Written in Java as a subclass of {@link ProbabilisticClassifier}, as spark.ml expects; the one departure from
+ * a Scala implementation is {@link ConstructionUid}, which gives the inherited Scala params their owner's uid.
  * {@code featuresCol} holds 784-element vectors (images of 28x28, or {@code inputSize}) of pixel values 0..255, or
  * 0..1 with {@code featureRange = "unit"}; {@code labelCol} holds class numbers 0..K-1 (K up to 256: the largest
  * label plus one, or the {@code initialModel}'s). Spark's shared param names ({@code maxIter}, {@code stepSize},
  * {@code regParam}, {@code blockSize}, {@code seed}, MLPC's {@code layers}) work beside this estimator's earlier
- * ones, kept as aliases. Params are checked when set; the
- * data is checked row by row, and a bad row stops {@code fit} with one message naming the column.
+ * ones, kept as aliases. Params are checked when set; the data is checked row by row, and a bad row stops
+ * {@code fit} with one message naming the column.
  */
 public final class MnistMlpClassifier
         extends ProbabilisticClassifier<Vector, MnistMlpClassifier, MnistMlpClassificationModel>
