@@ -29,7 +29,7 @@ import dev.sparkmnist.train.InvalidConfigException;
  */
 public final class OutputClaim implements AutoCloseable {
     /** The file in an output directory that says which command wrote it. */
-    public static final String MARKER = ".spark-mnist-output";
+    public static final String MARKER = "_spark-mnist-output";
 
     private final FileSystem fs;
     private final Path target;

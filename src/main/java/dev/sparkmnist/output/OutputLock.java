@@ -18,9 +18,9 @@ import dev.sparkmnist.train.InvalidConfigException;
 
 /**
  * A lock file beside an output ({@code .<name>.lock}), created exclusively: of two runs that try to write one
- * output, exactly one creates it and the other is refused at once, with who holds it. Local paths are created with
- * {@code O_EXCL} (Hadoop's local {@code create} checks and creates in two steps); HDFS creates without overwrite
- * atomically in its namenode. The lock is deleted when the run ends; one left by a killed run on this host is
+ * output, exactly one creates it and the other is refused at once, with who holds it. On local disks the lock is
+ * written under a unique name and hard-linked to its own, which fails when the name exists (Hadoop's local
+ * {@code create} checks and creates in two steps); HDFS creates without overwrite atomically in its namenode. The lock is deleted when the run ends; one left by a killed run on this host is
  * removed by the next run (so {@code --resume} works); one from another host names its process, to delete by hand.
  */
 final class OutputLock implements AutoCloseable {
