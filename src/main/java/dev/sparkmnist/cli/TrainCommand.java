@@ -61,7 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
     Long evalEvery;
 
     @Option(names = "--class-names", split = ",", paramLabel = "NAME,...",
-            description = "A name for each class 0, 1, ..., in order, stored in the model and shown in its report "
+            description = "A name for each class 0, 1, ..., in order (their number is the model's classes, K; without "
+                    + "names K is the largest label plus one), stored in the model and shown in its report "
                     + "(default: classes.txt in --data-dir, one name a line, else the --init-from model's names, "
                     + "else the class numbers).")
     List<String> classNames;
