@@ -72,6 +72,17 @@ public final class CollectiveEngine implements PhaseEngine {
         return "collective (one barrier stage per phase, tasks exchange among themselves)";
     }
 
+    /** Drops the blocks moved to the tasks: they were a second copy of the training set on the executors. */
+    @Override
+    public void finish() {
+        if (grouped != null) {
+            grouped.unpersist(false);
+            grouped = null;
+            groupedAs = null;
+            groupedFrom = null;
+        }
+    }
+
     @Override
     public PhaseCursor run(JavaRDD<ImageBlock> blocks, PhaseRounds rounds, PhaseCursor cursor,
                            RoundListeners listeners) {

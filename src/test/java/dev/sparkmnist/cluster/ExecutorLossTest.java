@@ -80,7 +80,9 @@ class ExecutorLossTest {
             new ProcessBuilder("kill", "-9", Long.toString(killedPid)).inheritIO().start().waitFor();
             assertTrue(victim.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS) != null);
             long stepAtKill = step(progress);
-            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill, 600), driver.tail());
+            // (the collective engine may finish the rest before the victim's exit is even seen here)
+            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill || step(progress) == ITERATIONS, 600),
+                    driver.tail());
             nextRoundSeconds = (System.nanoTime() - killTime) / 1e9;
             assertEquals(0, driver.waitFor(600), "driver finishes despite the lost executor; log:\n" + driver.tail());
             assertTrue(step(progress) == ITERATIONS, "the disturbed run completed");
