@@ -78,6 +78,7 @@ final class EngineBench {
         return v == null ? fallback : v;
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> measure() throws IOException, InterruptedException {
         Files.createDirectories(work);
         int repeats = Integer.parseInt(option("engines-repeats", "3"));
@@ -98,12 +99,18 @@ final class EngineBench {
         List<Map<String, Object>> probes = new ArrayList<>();
         out.put("probes", probes);
         String reuse = option("engines-reuse", "");
+        Map<String, List<Map<String, Object>>> earlierRuns = null;
         if (!reuse.isEmpty()) {
-            probes.addAll(reused(Path.of(reuse)));
+            Map<String, Object> earlier = reused(Path.of(reuse));
+            probes.addAll((List<Map<String, Object>>) earlier.get("probes"));
+            if (earlier.get("submitTrain") instanceof Map<?, ?> st) {
+                earlierRuns = (Map<String, List<Map<String, Object>>>) st.get("runs");
+            }
+            out.put("reusedFrom", reuse);
         } else {
             measureProbes(out, probes, repeats, steps, jobSteps, fitSteps);
         }
-        return summarise(out, probes);
+        return summarise(out, probes, earlierRuns);
     }
 
     /** Runs every master's probes, writing what is measured so far to {@code partial.json} after each. */
@@ -139,14 +146,19 @@ final class EngineBench {
         }
     }
 
+    /** The {@code engines} section of an earlier results file, or the partial file itself. */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> reused(Path file) throws IOException {
+    private static Map<String, Object> reused(Path file) throws IOException {
         Map<String, Object> m = Json.MAPPER.readValue(file.toFile(), Map.class);
-        Map<String, Object> section = m.containsKey("engines") ? (Map<String, Object>) m.get("engines") : m;
-        return (List<Map<String, Object>>) section.get("probes");
+        return m.containsKey("engines") ? (Map<String, Object>) m.get("engines") : m;
     }
 
-    private Map<String, Object> summarise(Map<String, Object> out, List<Map<String, Object>> probes)
+    /**
+     * The tables from {@code probes}, then the {@code submit.sh} runs: {@code engines-train-runs} new ones, or
+     * {@code earlierRuns} (of a reused file) when that is 0.
+     */
+    private Map<String, Object> summarise(Map<String, Object> out, List<Map<String, Object>> probes,
+                                          Map<String, List<Map<String, Object>>> earlierRuns)
             throws IOException, InterruptedException {
         out.put("perStep", perStepTable(probes));
         Map<String, Object> fit = alphaBeta(probes);
@@ -163,7 +175,9 @@ final class EngineBench {
                 + " us) instead: default 256 / best 4096 / 3M 16384", EngineProjection.speedupAt32(pessimistic), "");
         int trainRuns = Integer.parseInt(option("engines-train-runs", "3"));
         if (trainRuns > 0) {
-            out.put("submitTrain", trainRuns(trainRuns));
+            out.put("submitTrain", trainSummary(trainRuns(trainRuns)));
+        } else if (earlierRuns != null) {
+            out.put("submitTrain", trainSummary(earlierRuns));
         }
         out.put("table", rows);
         print();
@@ -389,7 +403,7 @@ final class EngineBench {
      * {@code ./submit.sh train} on the default preset, real MNIST: 2 and 8 partitions (engine auto), and 2
      * partitions on the job engine, {@code runs} rounds of the three in turn.
      */
-    private Map<String, Object> trainRuns(int runs) throws IOException, InterruptedException {
+    private Map<String, List<Map<String, Object>>> trainRuns(int runs) throws IOException, InterruptedException {
         // At 2 partitions in local[2] auto picks the collective engine (each run's log says which it ran), so
         // "2, auto" is the collective run against "2, job".
         String[][] configs = {{"2", "auto"}, {"8", "auto"}, {"2", "job"}};
@@ -402,6 +416,11 @@ final class EngineBench {
                 byConfig.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
             }
         }
+        return byConfig;
+    }
+
+    /** Medians and ratios of the {@code submit.sh} runs, by configuration. */
+    private Map<String, Object> trainSummary(Map<String, List<Map<String, Object>>> byConfig) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("command", "./submit.sh train --data-dir " + dataDir + " --partitions P [--engine E] --out "
                 + "/tmp/spark-mnist-engines-*/... (default preset)");
