@@ -172,7 +172,7 @@ final class EngineBench {
         Map<String, Object> pessimistic = EngineProjection.of(probes, measured, new ArrayList<>());
         out.put("projectionAtMeasuredAlpha", pessimistic);
         row("projected speed-up on 32 executors with the loopback alpha measured here (" + f(measured * 1e6, 0)
-                + " us) instead: default 256 / best 4096 / 3M 16384", EngineProjection.speedupAt32(pessimistic), "");
+                + " us) instead: default 256 / best 4096 / 3M 32768", EngineProjection.speedupAt32(pessimistic), "");
         int trainRuns = Integer.parseInt(option("engines-train-runs", "3"));
         if (trainRuns > 0) {
             out.put("submitTrain", trainSummary(trainRuns(trainRuns)));
@@ -311,7 +311,8 @@ final class EngineBench {
     }
 
     /**
-     * Least squares of the collective engine's time per step beyond the floor of the same model, over the models
+     * Least squares (relative errors) of the collective engine's time per step beyond the floor of the same model,
+     * over the models
      * and task counts measured in separate JVMs: {@code t = alpha * 2(T-1) + beta * bytes}, bytes being what each
      * task sends (and receives) per step in {@code OrderedAllReduce} with double contributions:
      * {@code (8n * P/T + 8n) * (T-1)/T}. Also one fit {@code t = a + beta * bytes} per task count.
@@ -364,24 +365,16 @@ final class EngineBench {
         return m;
     }
 
-    /** Least squares y = a + b x over points {_, x, y}: {a, b}. */
+    /**
+     * Least squares y = a + b x over points {_, x, y}, each weighted 1/y^2 (relative errors, so the small models,
+     * which carry the latency, count as much as the large ones): {a, b}.
+     */
     private static double[] line(List<double[]> pts) {
-        double n = pts.size();
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (double[] p : pts) {
-            sx += p[1];
-            sy += p[2];
-            sxx += p[1] * p[1];
-            sxy += p[1] * p[2];
-        }
-        double b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-        return new double[] {(sy - b * sx) / n, b};
+        List<double[]> ones = pts.stream().map(p -> new double[] {1, p[1], p[2]}).toList();
+        return twoWithoutIntercept(ones);
     }
 
-    /** Least squares y = a u + b v over points {u, v, y}: {a, b}. */
+    /** Least squares y = a u + b v over points {u, v, y}, each weighted 1/y^2 (relative errors): {a, b}. */
     private static double[] twoWithoutIntercept(List<double[]> pts) {
         double uu = 0;
         double uv = 0;
@@ -389,11 +382,12 @@ final class EngineBench {
         double uy = 0;
         double vy = 0;
         for (double[] p : pts) {
-            uu += p[0] * p[0];
-            uv += p[0] * p[1];
-            vv += p[1] * p[1];
-            uy += p[0] * p[2];
-            vy += p[1] * p[2];
+            double w = 1 / (p[2] * p[2]);
+            uu += w * p[0] * p[0];
+            uv += w * p[0] * p[1];
+            vv += w * p[1] * p[1];
+            uy += w * p[0] * p[2];
+            vy += w * p[1] * p[2];
         }
         double den = uu * vv - uv * uv;
         return new double[] {(uy * vv - uv * vy) / den, (uu * vy - uv * uy) / den};

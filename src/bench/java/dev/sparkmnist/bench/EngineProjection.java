@@ -90,7 +90,7 @@ final class EngineProjection {
         cases.add(project("best preset (784-800-10 with distortions, 60k images)", 60_000, 800, sBest, u800, alpha,
                 new int[] {256, 2048, 4096}, 8, rows));
         cases.add(project("3M generated set, default model", 3_000_000, 512, sDefault, u512, alpha,
-                new int[] {256, 4096, 16384}, 16, rows));
+                new int[] {256, 4096, 16384, 32768}, 16, rows));
         out.put("cases", cases);
         return out;
     }
