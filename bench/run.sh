@@ -9,7 +9,7 @@
 #   and project the runs of an earlier results file again, without training)
 # The `best` section (the best preset with distortions: time to 99.0% / 99.2%, final accuracy, distortion share of
 # the time inside tasks, samples/s; 3-4 minutes per seed with OpenBLAS) runs only when named: --only best [--best-repeats 3].
-# The `engines` section (issue 28, about 30 minutes: per-step time of both engines in local[N] and local-cluster
+# The `engines` section (issue 28, 30-50 minutes: per-step time of both engines in local[N] and local-cluster
 # child JVMs, exchange fit, projection, submit.sh runs) runs only when named: --only engines [--engines-repeats 3].
 # Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
 # 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).

@@ -130,7 +130,7 @@ public final class BenchMain {
             best(sc, train, test, partitions);
             save(out);
         }
-        if (named("engines")) { // issue 28 (about 30 minutes: child JVMs, local-cluster, submit.sh): only when named
+        if (named("engines")) { // issue 28 (30-50 minutes: child JVMs, local-cluster, submit.sh): only when named
             json.put("engines", EngineBench.run(dataDir, opts::get));
             save(out);
         }

@@ -25,13 +25,14 @@ import dev.sparkmnist.nn.LayerSizes;
  *   <li>Per-step time of synchronous steps ({@code --local-steps 1}) of 784-512-10 with one sample per partition,
  *       so that compute is negligible, on both engines at 2, 4 and 8 tasks, as threads ({@code local[N]}) and as
  *       separate executor JVMs over TCP ({@code local-cluster[N,1,1024]}); the same steps on 1 partition and 1 task
- *       give the floor (one sample's compute plus the update of the model), which is subtracted to give the time
- *       beyond compute. Each master runs in a child JVM ({@link EngineStepProbe}).</li>
+ *       give the floor (one sample's compute plus the step's O(n) work on the model), which is subtracted to give
+ *       the time beyond compute. Each master runs in a child JVM ({@link EngineStepProbe}).</li>
  *   <li>An alpha-beta fit of the exchange: the collective engine in 2 and 4 JVMs on models of 16 to 2048 hidden
  *       units, each step's time beyond its floor fitted to {@code alpha * 2(T-1) + beta * bytes}.</li>
  *   <li>The projection to N one-core executors at 10 Gbit/s ({@link EngineProjection}).</li>
- *   <li>{@code ./submit.sh train} at 8 against 2 partitions, and at 2 partitions the two engines forced, several
- *       alternating runs each: training time (the log's "training took") and test accuracy.</li>
+ *   <li>{@code ./submit.sh train} at 8 against 2 partitions (engine auto, which picks the collective engine in
+ *       {@code local[2]}), and at 2 partitions the job engine forced, several alternating runs each: training time
+ *       (the log's "training took") and test accuracy.</li>
  * </ol>
  * Two cores: 4 and 8 tasks oversubscribe them, which the figures include.
  */
