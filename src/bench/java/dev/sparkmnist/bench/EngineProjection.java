@@ -23,8 +23,9 @@ import dev.sparkmnist.nn.LayerSizes;
  * smaller of this run's slope between 1- and 256-sample steps on one task and the full benchmark's time inside
  * tasks per sample in {@code bench/results.json}), u the measured per-step update of the n-parameter model (the
  * 1-sample floor: every task applies the update to its own copy, so it does not shrink with N), alpha the latency
- * per message and {@code bytes} what each task sends (and receives) per step in {@code OrderedAllReduce}. Not modelled: the one
- * stage start per phase (about a second), stragglers, and overlap of compute with the exchange (there is none).
+ * per message and {@code bytes} what each task sends (and receives) per step in {@code OrderedAllReduce}. Not
+ * modelled: the one stage start per phase (about a second), stragglers, and overlap of compute with the exchange
+ * (there is none).
  */
 final class EngineProjection {
     static final double BANDWIDTH = 1.25e9;
