@@ -16,6 +16,7 @@ import dev.sparkmnist.ml.BatchPredictions;
 import dev.sparkmnist.ml.IdxFrames;
 import dev.sparkmnist.ml.ImageFolderFrames;
 import dev.sparkmnist.ml.MnistMlpClassificationModel;
+import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.train.InvalidConfigException;
 
@@ -24,7 +25,8 @@ import dev.sparkmnist.train.InvalidConfigException;
  * ML model ({@link MnistMlpClassificationModel}), and writes one row per image; with labels it prints the accuracy.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score images with a saved model: one row per image (index, prediction, the 10 probabilities; "
+        description = "Score images with a saved model: one row per image (index, prediction, the model's K class "
+                + "probabilities; "
                 + "label when known), written atomically; prints the accuracy when labels are known.")
 public final class PredictCommand implements Callable<Integer> {
 
@@ -34,7 +36,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--images", required = true, paramLabel = "PATH",
             description = "An IDX images file (plain or .gz), or a folder of .png/.jpg digits: directly in it "
-                    + "(unlabelled) or in sub-folders 0..9 (labelled by them).")
+                    + "(unlabelled) or in sub-folders named by class number 0, 1, ... (labelled by them).")
     String images;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file for an IDX --images file.")
@@ -43,6 +45,10 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PATH",
             description = "Output directory (any Hadoop path), replaced atomically.")
     String out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out directory that predict did not write "
+            + "(never a model directory, a registry or the input).")
+    boolean overwrite;
 
     @Option(names = "--format", paramLabel = "csv|parquet|json",
             description = "Output format (default: csv for local paths, parquet for other Hadoop file systems).")
@@ -60,7 +66,15 @@ public final class PredictCommand implements Callable<Integer> {
         images = HadoopPaths.qualify(images); // executors have another working directory
         labels = HadoopPaths.qualify(labels);
         out = HadoopPaths.qualify(out);
-        MnistMlpClassificationModel scorer = MnistMlpClassificationModel.load(HadoopPaths.qualify(model));
+        try (OutputClaim claim = OutputClaim.directory("predict", "--out", out, overwrite, false, images, labels,
+                model)) {
+            predict(MnistMlpClassificationModel.load(HadoopPaths.qualify(model)));
+            claim.written();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void predict(MnistMlpClassificationModel scorer) {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist predict")) {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate(); // on it, without a warning
@@ -70,11 +84,11 @@ public final class PredictCommand implements Callable<Integer> {
             if (ImageFolderFrames.isFolder(images, conf)) {
                 if (labels != null) {
                     throw new InvalidConfigException("--labels is for an IDX --images file; an image folder is "
-                            + "labelled by its sub-folders 0..9");
+                            + "labelled by its sub-folders 0, 1, ...");
                 }
-                frame = ImageFolderFrames.read(session, images, p);
+                frame = ImageFolderFrames.read(session, images, p, scorer.numClasses());
             } else {
-                frame = IdxFrames.read(session, images, labels, p);
+                frame = IdxFrames.read(session, images, labels, p, scorer.numClasses());
                 int pixels = frame.first().<org.apache.spark.ml.linalg.Vector>getAs(IdxFrames.FEATURES).size();
                 if (pixels != scorer.numFeatures()) {
                     throw new InvalidConfigException(images + ": images have " + pixels
@@ -92,6 +106,5 @@ public final class PredictCommand implements Callable<Integer> {
                         100 * summary.accuracy(), summary.correct(), summary.rows());
             }
         }
-        return ExitCodes.OK;
     }
 }

@@ -24,8 +24,9 @@ import static org.apache.spark.sql.functions.col;
 /**
  * Batch scoring, the heart of {@code ./submit.sh predict}: a model's predictions for every image of a DataFrame
  * (from {@link IdxFrames} or {@link ImageFolderFrames}), written as one row per image ({@code index}, {@code path}
- * for image folders, {@code label} when known, {@code prediction}, {@code probability}: the ten class probabilities
- * as an array, or as columns {@code probability_0} ... {@code probability_9} in CSV, which has no arrays), and the
+ * for image folders, {@code label} when known, {@code prediction}, {@code probability}: the model's K class
+ * probabilities as an array, or as columns {@code probability_0} ... {@code probability_<K-1>} in CSV, which has no
+ * arrays), and the
  * accuracy when labels are known.
  *
  * <p>The output is a Spark output directory (part files), written under a hidden temporary name beside the target
@@ -65,7 +66,7 @@ public final class BatchPredictions {
     public static Summary write(MnistMlpClassificationModel model, Dataset<Row> images, String out, Format format,
                                 Configuration conf) {
         boolean labelled = Arrays.asList(images.columns()).contains(IdxFrames.LABEL);
-        Dataset<Row> scored = model.transform(images).select(columns(images, format))
+        Dataset<Row> scored = model.transform(images).select(columns(images, format, model.numClasses()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             writeAtomically(scored, out, format, conf);
@@ -77,7 +78,7 @@ public final class BatchPredictions {
         }
     }
 
-    private static Column[] columns(Dataset<Row> images, Format format) {
+    private static Column[] columns(Dataset<Row> images, Format format, int classes) {
         List<Column> cols = new ArrayList<>();
         cols.add(col(IdxFrames.INDEX));
         for (String optional : new String[] {ImageFolderFrames.PATH, IdxFrames.LABEL}) {
@@ -88,7 +89,7 @@ public final class BatchPredictions {
         cols.add(col("prediction").cast("int").as("prediction"));
         Column probability = vector_to_array(col("probability"), "float64");
         if (format == Format.CSV) {
-            for (int k = 0; k < 10; k++) {
+            for (int k = 0; k < classes; k++) {
                 cols.add(probability.getItem(k).as("probability_" + k));
             }
         } else {

@@ -21,16 +21,16 @@ import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.nn.Workspace;
 
 /**
- * A trained network as a spark.ml model: {@code transform} adds {@code rawPrediction}, {@code probability} (the
- * ten softmax outputs) and {@code prediction} (the most probable digit) to a DataFrame with a features column.
- * Trained by {@link MnistMlpClassifier} or by {@code ./submit.sh train}: both write, and this class reads, the same
- * model directory ({@code model.json} and the {@code .npy} weights, see {@code ModelStore}), on any Hadoop path,
- * through {@link #write()} and {@link #load(String)}.
+ * A trained network as a spark.ml model: {@code transform} adds {@code rawPrediction}, {@code probability} (the K
+ * softmax outputs, K = {@link #numClasses()}) and {@code prediction} (the most probable class) to a DataFrame with
+ * a features column. Trained by {@link MnistMlpClassifier} or by {@code ./submit.sh train}: both write, and this
+ * class reads, the same model directory ({@code model.json} and the {@code .npy} weights, see {@code ModelStore}),
+ * on any Hadoop path, through {@link #write()} and {@link #load(String)}.
  *
  * <p>Each row goes through the project's own forward pass ({@link ForwardPass}), with the input scaling stored in
  * the model, so its probabilities are those {@code ./submit.sh evaluate} computes. Since that pass ends in the
- * softmax, {@code rawPrediction} holds the same ten probabilities as {@code probability} (spark.ml only asks that
- * its largest entry be the prediction); spark.ml's own multilayer perceptron puts the logits there instead.
+ * softmax, {@code rawPrediction} holds the same K probabilities as {@code probability} (spark.ml only asks that its
+ * largest entry be the prediction); spark.ml's own multilayer perceptron puts the logits there instead.
  */
 public final class MnistMlpClassificationModel
         extends ProbabilisticClassificationModel<Vector, MnistMlpClassificationModel> implements MLWritable {
@@ -110,7 +110,7 @@ public final class MnistMlpClassificationModel
         return super.transformSchema(schema);
     }
 
-    /** The ten class probabilities of one image (see the class comment for why these are also the raw scores). */
+    /** The K class probabilities of one image (see the class comment for why these are also the raw scores). */
     @Override
     public Vector predictRaw(Vector features) {
         int inputs = network.sizes().inputs();
