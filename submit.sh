@@ -180,7 +180,8 @@ elif [[ -n "$CLUSTER_MODE" ]]; then
     SOURCES="$(dirname "$SPARK_MNIST_CONF")/mnist-sources.properties"
     [[ -f "$SOURCES" ]] || SOURCES="$ROOT/conf/mnist-sources.properties"
     [[ -f "$SOURCES" ]] && FILES="$FILES,$SOURCES#mnist-sources.properties"
-    DRIVER_OPTS="$(java_options spark.driver.extraJavaOptions log4j2.properties) -Dsparkmnist.conf=spark-mnist.properties"
+    DRIVER_OPTS="$(java_options spark.driver.extraJavaOptions log4j2.properties)"
+    DRIVER_OPTS="$DRIVER_OPTS -Dsparkmnist.conf=spark-mnist.properties"
   else
     DRIVER_OPTS="$(java_options spark.driver.extraJavaOptions log4j2.properties)"
   fi

@@ -77,7 +77,8 @@ public final class PredictCommand implements Callable<Integer> {
     private void predict(MnistMlpClassificationModel scorer) {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist predict")) {
             JavaSparkContext sc = spark.context();
-            SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate(); // on it, without a warning
+            // On the context just opened (builder().getOrCreate() alone warns "Using an existing SparkContext").
+            SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Configuration conf = sc.hadoopConfiguration();
             int p = partitions != null ? partitions : sc.defaultParallelism();
             Dataset<Row> frame;

@@ -27,6 +27,7 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -78,6 +79,10 @@ class YarnTest {
 
     @BeforeAll
     static void startClusters() throws Exception {
+        try (Stream<Path> jars = Files.list(Path.of("target", "spark-home", "jars"))) {
+            Assumptions.assumeTrue(jars.anyMatch(j -> j.getFileName().toString().startsWith("spark-yarn_")),
+                    "YarnTest skipped: no spark-yarn jar in target/spark-home/jars (built with -Dno.spark.yarn?)");
+        }
         long t0 = System.nanoTime();
         dfs = MiniHdfs.start(tmp.resolve("hdfs"));
         fs = dfs.getFileSystem();
@@ -145,6 +150,12 @@ class YarnTest {
         }
         if (yarn != null) {
             yarn.stop();
+            // its logs and localized archive (over a GB after a run) under target/
+            try (Stream<Path> all = Files.walk(yarn.getTestWorkDir().toPath())) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.out.println("yarn test: could not delete " + yarn.getTestWorkDir() + ": " + e);
+            }
         }
         if (dfs != null) {
             dfs.shutdown();
