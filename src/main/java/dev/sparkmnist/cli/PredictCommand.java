@@ -12,6 +12,8 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.idx.IdxKind;
+import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.ml.BatchPredictions;
 import dev.sparkmnist.ml.IdxFrames;
 import dev.sparkmnist.ml.ImageFolderFrames;
@@ -75,7 +77,7 @@ public final class PredictCommand implements Callable<Integer> {
                 frame = ImageFolderFrames.read(session, images, p);
             } else {
                 frame = IdxFrames.read(session, images, labels, p);
-                int pixels = frame.first().<org.apache.spark.ml.linalg.Vector>getAs(IdxFrames.FEATURES).size();
+                int pixels = IdxReader.readHeader(images, IdxKind.IMAGES).recordBytes(); // no job for the check
                 if (pixels != scorer.numFeatures()) {
                     throw new InvalidConfigException(images + ": images have " + pixels
                             + " pixels but the model expects " + scorer.numFeatures());
