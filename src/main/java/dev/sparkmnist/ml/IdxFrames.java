@@ -1,7 +1,9 @@
 package dev.sparkmnist.ml;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -47,7 +49,7 @@ public final class IdxFrames {
         byte[] labelBytes = labelled ? IdxRddLoader.readLabels(labels, header) : new byte[(int) header.count()];
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Row> rows = IdxRddLoader.blocks(sc, header, labelBytes, partitions)
-                .flatMap(block -> toRows(block, labelled).iterator());
+                .flatMap(block -> toRows(block, labelled));
         return spark.createDataFrame(rows, schema(labelled));
     }
 
@@ -62,20 +64,19 @@ public final class IdxFrames {
         return DataTypes.createStructType(fields);
     }
 
-    private static List<Row> toRows(ImageBlock block, boolean labelled) {
-        List<Row> rows = new ArrayList<>(block.count());
+    /** The block's rows, made one at a time as Spark reads them (a block may hold a whole file's images). */
+    private static Iterator<Row> toRows(ImageBlock block, boolean labelled) {
         int d = block.pixelsPerImage();
         byte[] pixels = block.pixels();
-        for (int j = 0; j < block.count(); j++) {
+        return IntStream.range(0, block.count()).mapToObj(j -> {
             double[] values = new double[d];
             for (int k = 0; k < d; k++) {
                 values[k] = pixels[j * d + k] & 0xff;
             }
             DenseVector features = new DenseVector(values);
             long index = block.firstRecord() + j;
-            rows.add(labelled ? RowFactory.create(index, (double) block.label(j), features)
-                    : RowFactory.create(index, features));
-        }
-        return rows;
+            return labelled ? RowFactory.create(index, (double) block.label(j), features)
+                    : RowFactory.create(index, features);
+        }).iterator();
     }
 }

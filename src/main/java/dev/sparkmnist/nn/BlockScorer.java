@@ -30,7 +30,7 @@ public final class BlockScorer {
     private final float[] hidden;
     private final float[] logits;
     private final double[] probabilities;
-    /** Null without the Vector API. */
+    /** Null without the Vector API, or when switched off ({@value FloatKernel#SPARSE_PROPERTY}=false). */
     private final SparseInputProducts sparse;
     private final double maxSparseDensity;
 
@@ -50,8 +50,9 @@ public final class BlockScorer {
         this.hidden = new float[s.hidden() * capacity];
         this.logits = new float[s.outputs() * capacity];
         this.probabilities = new double[s.outputs() * capacity];
-        this.sparse = SparseInputProducts.AVAILABLE ? new SparseInputProducts(s.inputs(), s.hidden(), capacity)
-                : null;
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty(FloatKernel.SPARSE_PROPERTY, "true").trim());
+        this.sparse = wanted && SparseInputProducts.AVAILABLE
+                ? new SparseInputProducts(s.inputs(), s.hidden(), capacity) : null;
         this.maxSparseDensity = Blas.isNative() ? MAX_SPARSE_DENSITY_NATIVE : MAX_SPARSE_DENSITY_JAVA;
     }
 

@@ -48,6 +48,7 @@ public final class SparkContexts {
     public static SparkConf withDefaults(SparkConf conf) {
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
+                .setIfMissing("spark.ui.enabled", "false") // batch commands: no web UI to start (--conf turns it on)
                 .setIfMissing("spark.task.maxDirectResultSize", "64m");
         // Executors choose their BLAS as the driver does, so every JVM of the run computes the same bits.
         String blas = System.getenv(Blas.ENV);
