@@ -45,7 +45,11 @@ final class BlockTransform {
     /** {@code data} with the columns of {@code spec} appended; {@code schema} is the output schema. */
     static Dataset<Row> apply(Dataset<Row> data, StructType schema, Broadcast<BlockScorer.Weights> weights,
                               Spec spec) {
-        return data.mapPartitions(new ScorePartition(weights, spec), Encoders.row(schema));
+        Dataset<Row> scored = data.mapPartitions(new ScorePartition(weights, spec), Encoders.row(schema));
+        for (int i = data.schema().size(); i < schema.size(); i++) { // the row encoder drops column metadata
+            scored = scored.withMetadata(schema.fields()[i].name(), schema.fields()[i].metadata());
+        }
+        return scored;
     }
 
     private record ScorePartition(Broadcast<BlockScorer.Weights> weights, Spec spec)
