@@ -83,7 +83,9 @@ public final class MnistMlpClassificationModel
 
     /** Loads a model directory written by {@link #write()} or by {@code ./submit.sh train}. */
     public static MnistMlpClassificationModel load(String path) {
-        return read().load(path);
+        MnistMlpClassificationModel model = read().load(path);
+        BlockScorer.warmUpInBackground(model.numFeatures()); // the scoring loops compile while Spark starts
+        return model;
     }
 
     public static MLReader<MnistMlpClassificationModel> read() {

@@ -56,6 +56,45 @@ public final class BlockScorer {
         this.maxSparseDensity = Blas.isNative() ? MAX_SPARSE_DENSITY_NATIVE : MAX_SPARSE_DENSITY_JAVA;
     }
 
+    /**
+     * Starts, once per JVM, a background thread that scores synthetic blocks with a small network of
+     * {@code inputs} inputs, so that the JIT has compiled the scorer's loops by the time the first real block
+     * arrives: until then the Vector API runs interpreted, a hundred times slower. Called where a command or
+     * program first touches a model (loading it), so the compilation overlaps the start of the Spark context.
+     */
+    public static void warmUpInBackground(int inputs) {
+        if (!"false".equalsIgnoreCase(System.getProperty(WARM_UP_PROPERTY, "true").trim())
+                && WARMING_UP.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> warmUp(inputs), "block-scorer-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING_UP =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Scores {@value #WARM_UP_IMAGES} synthetic digit-like images (a fifth of the pixels set) in blocks of 64. */
+    static void warmUp(int inputs) {
+        LayerSizes sizes = new LayerSizes(inputs, 64, 10);
+        BlockScorer scorer = new BlockScorer(Weights.of(Network.initialise(sizes, 1)), -0.4f, 64);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        byte[] pixels = new byte[inputs * 64];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (random.nextDouble() < 0.2 ? random.nextInt(256) : 0);
+        }
+        for (int done = 0; done < WARM_UP_IMAGES; done += 64) {
+            for (int j = 0; j < 64; j++) {
+                scorer.setPixels(j, pixels, j * inputs, 0.0125, -0.4);
+            }
+            scorer.score(64);
+        }
+    }
+
+    private static final int WARM_UP_IMAGES = 12_800;
+    /** System property that switches the warm-up off ({@code false}), for comparisons. */
+    public static final String WARM_UP_PROPERTY = "sparkmnist.warmUp";
+
     /** Images per block. */
     public int capacity() {
         return capacity;
