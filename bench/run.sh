@@ -36,12 +36,13 @@ fi
 mapfile -t JAVA_OPTS < <(grep -v '^#' conf/java-options)
 # BENCH_JAVA_OPTS: extra JVM flags, e.g. -Dspark.task.maxDirectResultSize=1m to compare a Spark setting.
 read -r -a EXTRA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
-# --only and --out, for the PyTorch peer below (BenchMain reads the same options itself).
+# --only, --out and --data-dir, for the peers below (BenchMain reads the same options itself).
 ONLY="" OUT="bench/results.json"
 for ((i = 1; i <= $#; i++)); do
   case "${!i}" in
     --only) j=$((i + 1)); ONLY="${!j}" ;;
     --out) j=$((i + 1)); OUT="${!j}" ;;
+    --data-dir) j=$((i + 1)); DATA_DIR="${!j}" ;;
   esac
 done
 if [[ "$ONLY" != pytorch && "$ONLY" != scoring ]]; then
