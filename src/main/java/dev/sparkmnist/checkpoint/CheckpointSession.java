@@ -67,7 +67,7 @@ public final class CheckpointSession {
         }
         TrainingListener listener = options.writes()
                 ? new Checkpointer(store, fingerprint, configuration, options, start.globalStep())
-                : (s, r) -> { };
+                : TrainingListener.NONE;
         return new CheckpointSession(store, start, listener);
     }
 

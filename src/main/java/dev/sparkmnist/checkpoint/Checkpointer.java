@@ -38,6 +38,16 @@ public final class Checkpointer implements TrainingListener {
     }
 
     @Override
+    public long weightsEveryIterations() {
+        return everyIterations;
+    }
+
+    @Override
+    public long weightsEverySeconds() {
+        return everyNanos / 1_000_000_000L;
+    }
+
+    @Override
     public void afterRound(TrainingState state, RoundStats stats) {
         long now = System.nanoTime();
         boolean byCount = everyIterations > 0 && state.globalStep() / everyIterations > lastStep / everyIterations;

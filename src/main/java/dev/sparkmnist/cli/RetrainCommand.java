@@ -69,6 +69,7 @@ public final class RetrainCommand implements Callable<Integer> {
         DataFolder.requireFiles(common.dataDir, MnistFiles.ALL);
         ModelRegistry registry = ModelRegistry.open(registryOptions.registry);
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist retrain")) {
+            training.applyEngine(spark.context());
             int partitions = common.trainingPartitions(spark.context());
             Retrainer.Request request = new Retrainer.Request(common.dataDir,
                     parent -> training.config(common.dataDir, partitions, parent), fromScratch, force, gate, keep,

@@ -85,6 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
             JavaSparkContext sc = spark.context();
+            training.applyEngine(sc);
             int partitions = common.trainingPartitions(sc);
             TrainingConfig config = training.config(common.dataDir, partitions, continued, validation);
             TrainingJob.Result result = TrainingJob.run(sc, new TrainingJob.Spec(common.dataDir, outDir, config,

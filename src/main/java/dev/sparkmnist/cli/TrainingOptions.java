@@ -1,5 +1,6 @@
 package dev.sparkmnist.cli;
 
+import dev.sparkmnist.collective.EngineChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +88,21 @@ public final class TrainingOptions {
             + "mini-batches: shuffle (every record once per epoch, a new order each epoch) or replacement (uniform "
             + "draws, the notebook's randint). Default: the preset's, shuffle for default.")
     String sampling;
+
+    @Option(names = "--engine", paramLabel = "auto|job|collective",
+            description = "How training runs on Spark; the weights are the same either way. job: one Spark job per "
+                    + "round, combined on the driver. collective: each phase in one barrier stage whose tasks "
+                    + "exchange gradients among themselves, the driver out of the step loop. auto (default): the "
+                    + "cheaper by the cost model, stated in the log (README, Scale-out).")
+    String engine;
+
+    /** Makes {@code --engine} (when given) this thread's choice on {@code sc}. */
+    void applyEngine(org.apache.spark.api.java.JavaSparkContext sc) {
+        if (engine != null) {
+            sc.setLocalProperty(EngineChoice.PROPERTY,
+                    EngineChoice.parse(engine, "--engine").name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
 
     @Option(names = "--local-steps", paramLabel = "N|auto",
             description = "Optimiser steps per partition per Spark job before averaging; 1 = exact synchronous SGD; "

@@ -68,6 +68,11 @@ public final class SampledTestAccuracy implements TrainingListener {
     }
 
     @Override
+    public long weightsEveryIterations() {
+        return every;
+    }
+
+    @Override
     public void afterRound(TrainingState state, RoundStats stats) {
         if (state.globalStep() < nextAt) {
             return;

@@ -36,6 +36,7 @@ import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.TrainingJob;
+import dev.sparkmnist.collective.EnginePlanner;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
@@ -193,7 +194,8 @@ public final class MnistMlpClassifier
             LOG.info("fit: {} records in {} partitions, {}", blocks.records(), config.partitions(), start.sizes());
             long t0 = System.nanoTime();
             TrainingState end = new DistributedTrainer(sc, config, Presets.DEFAULT.sampling().sampler(),
-                    List.of(new ProgressLogger(config.logEvery(), config.totalIterations(), 1)))
+                    List.of(new ProgressLogger(config.logEvery(), config.totalIterations(), 1)),
+                    EnginePlanner.choose(sc, config, config.partitions(), start.sizes()))
                     .train(blocks.rdd(), TrainingState.start(start));
             double seconds = (System.nanoTime() - t0) / 1e9;
             ConfusionMatrix train = Evaluator.confusion(sc, blocks.rdd(), end.network(), inputScaling);

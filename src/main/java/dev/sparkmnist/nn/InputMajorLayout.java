@@ -25,6 +25,49 @@ public final class InputMajorLayout {
         copyRest(sizes, src, 0, dst, to);
     }
 
+    /**
+     * The input-major {@code src} (a sum of input-major float gradients, in double) into {@code dst} in
+     * {@link LayerSizes}' order: the same permutation as the float version, so no value changes.
+     */
+    public static void fromInputMajor(LayerSizes sizes, double[] src, double[] dst) {
+        int rows = sizes.hidden();
+        int cols = sizes.inputs();
+        for (int c0 = 0; c0 < cols; c0 += TILE) {
+            int c1 = Math.min(cols, c0 + TILE);
+            for (int r0 = 0; r0 < rows; r0 += TILE) {
+                int r1 = Math.min(rows, r0 + TILE);
+                for (int c = c0; c < c1; c++) {
+                    int s = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        dst[c + r * cols] = src[s + r];
+                    }
+                }
+            }
+        }
+        int w1 = sizes.b1Offset();
+        System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
+    }
+
+    /** The column-major {@code src} into {@code dst}, input-major: the inverse of {@link #fromInputMajor}. */
+    public static void toInputMajor(LayerSizes sizes, double[] src, double[] dst) {
+        int rows = sizes.inputs();
+        int cols = sizes.hidden();
+        for (int c0 = 0; c0 < cols; c0 += TILE) {
+            int c1 = Math.min(cols, c0 + TILE);
+            for (int r0 = 0; r0 < rows; r0 += TILE) {
+                int r1 = Math.min(rows, r0 + TILE);
+                for (int c = c0; c < c1; c++) {
+                    int s = c * rows;
+                    for (int r = r0; r < r1; r++) {
+                        dst[c + r * cols] = src[s + r];
+                    }
+                }
+            }
+        }
+        int w1 = sizes.b1Offset();
+        System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
+    }
+
     private static void copyRest(LayerSizes sizes, float[] src, int from, float[] dst, int to) {
         int w1 = sizes.b1Offset();
         System.arraycopy(src, from + w1, dst, to + w1, sizes.parameterCount() - w1);

@@ -38,7 +38,9 @@ import dev.sparkmnist.report.DigitSample;
 import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.CacheRebalancer;
+import dev.sparkmnist.collective.EnginePlanner;
 import dev.sparkmnist.train.DistributedTrainer;
+import dev.sparkmnist.train.PhaseEngine;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TaskClock;
@@ -161,7 +163,9 @@ public final class TrainingJob {
         TrainingState end;
         try (CacheRebalancer rebalancer = new CacheRebalancer(sc, train.blocks())) {
             listeners.add(rebalancer);
-            end = new DistributedTrainer(sc, config, spec.sampler(), listeners)
+            PhaseEngine engine = EnginePlanner.choose(sc, config, train.blocks().getNumPartitions(),
+                    start.sizes());
+            end = new DistributedTrainer(sc, config, spec.sampler(), listeners, engine)
                     .train(train.blocks(), session.startState());
         } catch (TrainingDivergedException e) {
             session.discard(); // the same configuration would diverge again from any of them

@@ -71,6 +71,12 @@ public final class CacheRebalancer implements TrainingListener, AutoCloseable {
         sc.sc().addSparkListener(listener);
     }
 
+    /** Times rounds; never reads the weights. */
+    @Override
+    public boolean needsWeights() {
+        return false;
+    }
+
     @Override
     public void afterRound(TrainingState state, RoundStats stats) {
         long now = System.nanoTime();

@@ -8,7 +8,8 @@ import java.io.Serializable;
  * float (local SGD, whose working copy is float; half the bytes to collect).
  *
  * @param gradient the summed gradient, or null for a local-SGD result
- * @param model    parameters then velocity, or null for a gradient result
+ * @param model    float values: parameters then velocity (local SGD), or a float gradient with W1 input-major
+ *                 (synchronous SGD on float gradients); null for a double gradient
  */
 public record PartitionResult(int partition, double[] gradient, float[] model, double lossSum, long samples)
         implements Serializable {
@@ -19,6 +20,10 @@ public record PartitionResult(int partition, double[] gradient, float[] model, d
 
     static PartitionResult ofModel(int partition, float[] model, double lossSum, long samples) {
         return new PartitionResult(partition, null, model, lossSum, samples);
+    }
+
+    static PartitionResult ofFloatGradient(int partition, float[] gradient, double lossSum, long samples) {
+        return new PartitionResult(partition, null, gradient, lossSum, samples);
     }
 
     /** Number of values carried. */

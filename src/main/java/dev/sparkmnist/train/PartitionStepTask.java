@@ -51,26 +51,40 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         if (blocks.hasNext()) {
             throw new IllegalStateException("partition " + partition + " holds more than one block");
         }
-        int p = partition;
+        return List.of(compute(sizes, plan, partition, block, model.value(), null)).iterator();
+    }
+
+    /**
+     * Partition {@code p}'s work for one round on {@code block}, from {@code shipped} (double parameters for
+     * synchronous SGD, float parameters then velocity for local SGD); scratch buffers are this thread's. A float
+     * gradient is written into {@code reuse} when it is given (an earlier result of this partition that nobody
+     * reads any more).
+     */
+    static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
+                                   float[] reuse) {
         int[] indices = INDICES.get();
         if (indices == null || indices.length < plan.bufferSize()) {
             indices = new int[plan.bufferSize()];
             INDICES.set(indices);
         }
-        KeyedDistorter distorter = distorter(block);
+        KeyedDistorter distorter = distorter(plan, block);
         if (plan.local()) {
             FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
             FLOAT_SCRATCH.set(kernel);
-            return List.of(localSteps(p, block, kernel, indices, (float[]) model.value(), distorter)).iterator();
+            return localSteps(sizes, plan, p, block, kernel, indices, (float[]) shipped, distorter);
+        }
+        if (plan.floatGradients()) {
+            FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
+            FLOAT_SCRATCH.set(kernel);
+            return floatGradient(plan, p, block, kernel, indices, (float[]) shipped, distorter, reuse);
         }
         Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.bufferSize());
         SCRATCH.set(ws);
-        return List.of(gradient(p, block, ws, indices, new Network(sizes, (double[]) model.value()), distorter))
-                .iterator();
+        return gradient(sizes, plan, p, block, ws, indices, new Network(sizes, (double[]) shipped), distorter);
     }
 
     /** This thread's distorter for the plan's augmentation, or null when there is none. */
-    private KeyedDistorter distorter(ImageBlock block) {
+    private static KeyedDistorter distorter(StepPlan plan, ImageBlock block) {
         if (plan.augmentation().isNone()) {
             return null;
         }
@@ -87,16 +101,36 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         return d;
     }
 
-    private PartitionResult gradient(int p, ImageBlock block, Workspace ws, int[] indices, Network net,
-                                     KeyedDistorter distorter) {
+    private static PartitionResult gradient(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Workspace ws,
+                                            int[] indices, Network net, KeyedDistorter distorter) {
         double[] grad = new double[sizes.parameterCount()];
-        int drawn = draw(p, plan.firstStep(), block, ws, indices, distorter);
+        int drawn = draw(plan, p, plan.firstStep(), block, ws, indices, distorter);
         double loss = drawn == 0 ? 0 : Backprop.accumulate(net, ws, drawn, grad, plan.labelSmoothing());
         return PartitionResult.ofGradient(p, grad, loss, drawn);
     }
 
-    private PartitionResult localSteps(int p, ImageBlock block, FloatKernel kernel, int[] indices, float[] shipped,
-                                       KeyedDistorter distorter) {
+    /** The batch's summed float gradient at the input-major float {@code params}, on the sparse-input kernel. */
+    private static PartitionResult floatGradient(StepPlan plan, int p, ImageBlock block, FloatKernel kernel,
+                                                 int[] indices, float[] params, KeyedDistorter distorter,
+                                                 float[] reuse) {
+        float[] grad = reuse != null && reuse.length == params.length ? reuse : new float[params.length];
+        int drawn = plan.sampler().draw(plan.seed(), plan.firstStep(), p, block.firstRecord(), block.count(),
+                plan.share(p), indices);
+        double loss = 0;
+        if (drawn == 0) {
+            java.util.Arrays.fill(grad, 0f);
+        } else {
+            BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
+                    plan.firstStep(), p);
+            loss = kernel.gradientInputMajor(params, drawn, grad, (float) plan.labelSmoothing(),
+                    BatchAssembler.blank(plan.scaling()));
+        }
+        return PartitionResult.ofFloatGradient(p, grad, loss, drawn);
+    }
+
+    private static PartitionResult localSteps(LayerSizes sizes, StepPlan plan, int p, ImageBlock block,
+                                              FloatKernel kernel, int[] indices, float[] shipped,
+                                              KeyedDistorter distorter) {
         long started = System.nanoTime();
         long distorting = 0;
         int n = sizes.parameterCount();
@@ -135,7 +169,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         return PartitionResult.ofModel(p, model, loss, samples);
     }
 
-    private int draw(int p, long step, ImageBlock block, Workspace ws, int[] indices, KeyedDistorter distorter) {
+    private static int draw(StepPlan plan, int p, long step, ImageBlock block, Workspace ws, int[] indices, KeyedDistorter distorter) {
         int drawn = plan.sampler().draw(plan.seed(), step, p, block.firstRecord(), block.count(), plan.share(p),
                 indices);
         BatchAssembler.fill(block, indices, drawn, plan.scaling(), ws, distorter, plan.seed(), step, p);

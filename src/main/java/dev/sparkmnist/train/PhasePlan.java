@@ -18,7 +18,7 @@ package dev.sparkmnist.train;
  */
 public record PhasePlan(PhaseConfig phase, int globalBatch, int partitionBatch, long iterations, int localSteps,
                         Averaging averaging, double rateFactor, long warmupIterations, double warmupStartFactor,
-                        double blockMomentum, long syncIterations) {
+                        double blockMomentum, long syncIterations) implements java.io.Serializable {
 
     /** The batch-summed learning rate of step {@code t} (0-based) of the phase. */
     public double rate(long t) {
@@ -37,13 +37,21 @@ public record PhasePlan(PhaseConfig phase, int globalBatch, int partitionBatch, 
     }
 
     /**
-     * True when partitions train their own float copies and the driver averages the models: when some job runs
-     * more than one local step, under block momentum, and whenever the local steps were chosen automatically
-     * (so a run on 64 partitions, one step per job, keeps the float path of 2 partitions rather than switching
-     * to double gradients). With one step per job averaging the models is the same update as summing gradients.
+     * True when partitions train their own float copies and the models are averaged: when some round runs more
+     * than one local step, and under block momentum.
      */
     public boolean local() {
-        return localSteps > 1 || averaging == Averaging.BMUF || phase.localSteps() == 0;
+        return localSteps > 1 || averaging == Averaging.BMUF;
+    }
+
+    /**
+     * True when the local steps were chosen automatically and came out as one per round (from 5 partitions on with
+     * the batch split): synchronous SGD whose partitions compute float gradients on the sparse-input kernel of local
+     * SGD, summed in double; the update is the double {@link MomentumSgd} step. An explicit {@code --local-steps 1}
+     * keeps double gradients (the notebook's exact arithmetic).
+     */
+    public boolean floatGradients() {
+        return !local() && phase.localSteps() == 0;
     }
 
     /** Per-sample learning rate after warm-up: the batch-summed rate times the global batch. */

@@ -86,6 +86,12 @@ public final class ProgressLogger implements TrainingListener {
                 rate, clock(seconds), clock(eta)));
     }
 
+    /** Reads only the step counts and the round's statistics. */
+    @Override
+    public boolean needsWeights() {
+        return false;
+    }
+
     @Override
     public void finished(TrainingState state) {
         if (bar != null) {

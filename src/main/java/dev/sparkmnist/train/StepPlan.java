@@ -8,12 +8,13 @@ import java.io.Serializable;
 /**
  * What every partition does in one Spark job: which global steps, with which batch size and learning rates, and
  * the global batch (which the summed gradient stands for) and each partition's
- * share, whether it returns a gradient (synchronous SGD) or runs the steps itself and returns its model (local SGD),
+ * share, whether it returns a gradient (synchronous SGD; a float one from the sparse kernel with
+ * {@code floatGradients}) or runs the steps itself and returns its model (local SGD),
  * and how its training images are distorted ({@link Augmentation#NONE}: not at all).
  */
 record StepPlan(long seed, long firstStep, double[] learningRates, int batchSize, int partitionBatch, int partitions,
                 InputScaling scaling, double lambda, double momentum, boolean nesterov, double labelSmoothing,
-                boolean local, BatchSampler sampler, Augmentation augmentation)
+                boolean local, boolean floatGradients, BatchSampler sampler, Augmentation augmentation)
         implements Serializable {
 
     int steps() {

@@ -82,9 +82,9 @@ class LocalSgdTest {
     }
 
     /**
-     * The default preset's automatic local steps on 8 partitions (issue 12): one step per job on float copies whose
-     * models and velocities are averaged. That is the update of synchronous SGD, which sums the partitions'
-     * double gradients on the driver: after 6 iterations both runs agree to float precision.
+     * The default preset's automatic local steps on 8 partitions: one step per round, synchronous SGD whose
+     * partitions compute float gradients on the sparse kernel, summed in double. Against synchronous SGD on the
+     * partitions' double gradients (--local-steps 1): after 6 iterations both runs agree to float precision.
      */
     @Test
     void automaticLocalStepsOnEightPartitionsAreSynchronousSgd() {
@@ -100,7 +100,7 @@ class LocalSgdTest {
             PhaseConfig phase = run == 0 ? auto : auto.withLocalSteps(1);
             TrainingConfig config = new TrainingConfig(16, 2, InputScaling.MNIST_STANDARD, 8, 10, List.of(phase));
             assertEquals(1, config.plan(0).localSteps());
-            assertEquals(run == 0, config.plan(0).local(), "auto keeps the float path; 1 is double gradients");
+            assertEquals(run == 0, config.plan(0).floatGradients(), "auto: float gradients; 1: double gradients");
             int r = run;
             ends[run] = new DistributedTrainer(sc, config, new KeyedRandomSampler(),
                     List.of((state, stats) -> rounds[r]++))

@@ -83,12 +83,14 @@ class ScaleOutPlanTest {
             assertEquals(1_700, p.iterations());
             assertEquals(e[1], p.localSteps(), e[0] + " partitions");
             assertEquals(AUTO.schedule().at(AUTO.learningRate(), 900, 1_700), p.rate(900), 0.0);
-            // chosen automatically, one step per job still averages float models (the path of 2 partitions)
-            assertEquals(true, p.local(), e[0] + " partitions");
+            // chosen automatically: several steps average float models; one step per job sums float gradients
+            assertEquals(e[1] > 1, p.local(), e[0] + " partitions");
+            assertEquals(e[1] == 1, p.floatGradients(), e[0] + " partitions");
         }
         PhasePlan fixed = ScaleOut.SPLIT.plan(AUTO.withLocalSteps(1), 8);
         assertEquals(1, fixed.localSteps());
         assertEquals(false, fixed.local(), "--local-steps 1 is exact synchronous SGD on double gradients");
+        assertEquals(false, fixed.floatGradients(), "--local-steps 1 is exact synchronous SGD on double gradients");
     }
 
     @Test

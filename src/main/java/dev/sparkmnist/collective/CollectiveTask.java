@@ -1,0 +1,159 @@
+package dev.sparkmnist.collective;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.exchange.Credentials;
+import dev.sparkmnist.exchange.Mesh;
+import dev.sparkmnist.exchange.TrackerClient;
+import dev.sparkmnist.train.PartitionResult;
+import dev.sparkmnist.train.PhaseCursor;
+import dev.sparkmnist.train.PhaseRounds;
+import dev.sparkmnist.train.TrainingDivergedException;
+import dev.sparkmnist.train.TrainingState;
+import scala.Tuple2;
+
+/**
+ * One task of the collective stage: it keeps its logical partitions' blocks and a copy of the model in memory,
+ * registers with the driver's tracker once, joins the mesh of its peers, and then runs every round of the phase
+ * itself: its partitions' work ({@link PhaseRounds#compute}), the partition-ordered sum among the tasks
+ * ({@link OrderedAllReduce}), and the same update every other task applies ({@link PhaseRounds#apply}), so all
+ * copies of the model stay identical. Task 0 reports each round to the driver and sends snapshots when asked.
+ */
+final class CollectiveTask implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CollectiveTask.class);
+
+    private final PhaseRounds rounds;
+    private final TaskGroups groups;
+    private final String trackerHost;
+    private final int trackerPort;
+    private final Credentials credentials;
+    private final String runId;
+    private final SnapshotPolicy snapshots;
+    private final long timeoutMillis;
+    private final StallForTests stall;
+
+    CollectiveTask(PhaseRounds rounds, TaskGroups groups, String trackerHost, int trackerPort,
+                   Credentials credentials, String runId, SnapshotPolicy snapshots, long timeoutMillis,
+                   StallForTests stall) {
+        this.rounds = rounds;
+        this.groups = groups;
+        this.trackerHost = trackerHost;
+        this.trackerPort = trackerPort;
+        this.credentials = credentials;
+        this.runId = runId;
+        this.snapshots = snapshots;
+        this.timeoutMillis = timeoutMillis;
+        this.stall = stall;
+    }
+
+    List<TaskOutcome> run(List<Tuple2<Integer, ImageBlock>> input) {
+        BarrierTaskContext ctx = BarrierTaskContext.get();
+        int rank = ctx.partitionId();
+        int attempt = ctx.stageAttemptNumber();
+        List<Tuple2<Integer, ImageBlock>> sorted = new ArrayList<>(input);
+        sorted.sort(Comparator.comparingInt(Tuple2::_1));
+        List<Integer> partitions = new ArrayList<>();
+        List<ImageBlock> blocks = new ArrayList<>();
+        for (Tuple2<Integer, ImageBlock> t : sorted) {
+            partitions.add(t._1());
+            blocks.add(t._2());
+        }
+        for (int k = 0; k < partitions.size(); k++) {
+            if (partitions.get(k) != groups.first(rank) + k || partitions.size() != groups.first(rank + 1)
+                    - groups.first(rank)) {
+                throw new IllegalStateException("task " + rank + " got partitions " + partitions + ", expected "
+                        + groups.first(rank) + ".." + (groups.first(rank + 1) - 1));
+            }
+        }
+        Credentials mine = credentials.withSecret(ExchangeSecurity.secret());
+        String host = SparkEnv.get().blockManager().blockManagerId().host();
+        try (Mesh mesh = Mesh.listen(runId + "/" + attempt, rank, groups.tasks(), host, mine, timeoutMillis);
+             TrackerClient tracker = TrackerClient.connect(trackerHost, trackerPort, mine, rank,
+                     (int) Math.min(Integer.MAX_VALUE, timeoutMillis))) {
+            TrackerClient.Welcome welcome = tracker.register(attempt, mesh.address());
+            mesh.connect(welcome.peers());
+            if (rank == 0) {
+                LOG.info("collective stage attempt {}: {} tasks ({} over TCP from task 0), partitions {}..{} here",
+                        attempt, groups.tasks(), mesh.remotePeers(), groups.first(rank), groups.first(rank + 1) - 1);
+            }
+            return List.of(train(rank, mesh, tracker, (TrainingState) welcome.start(), partitions, blocks));
+        }
+    }
+
+    private TaskOutcome train(int rank, Mesh mesh, TrackerClient tracker, TrainingState start,
+                              List<Integer> partitions, List<ImageBlock> blocks) {
+        PhaseCursor cursor = PhaseCursor.at(rounds, start);
+        OrderedAllReduce allReduce = new OrderedAllReduce(mesh, groups, rounds.contributionLength());
+        long iterations = rounds.plan().iterations();
+        long lastSnapshotStep = cursor.globalStep();
+        long lastSnapshotTime = System.nanoTime();
+        List<PartitionResult> results = new ArrayList<>(partitions.size());
+        while (cursor.done() < iterations) {
+            stall.maybeStall(rank, cursor.globalStep());
+            PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
+            double[] from = rounds.start(cursor);
+            Object shipped = rounds.ship(cursor, from);
+            // Every peer has finished with last round's results once this task has its sums (OrderedAllReduce), so
+            // their arrays are free again.
+            for (int k = 0; k < partitions.size(); k++) {
+                PartitionResult previous = k < results.size() ? results.get(k) : null;
+                PartitionResult r = rounds.compute(round, partitions.get(k), blocks.get(k), shipped, previous);
+                if (k < results.size()) {
+                    results.set(k, r);
+                } else {
+                    results.add(r);
+                }
+            }
+            OrderedAllReduce.Sum sum = allReduce.reduce(cursor.globalStep(), results);
+            double loss;
+            try {
+                loss = rounds.apply(cursor, round, sum.values(), from, sum.lossSum(), sum.samples());
+            } catch (TrainingDivergedException e) {
+                // Every task computed the same sum, so every task stops here: none is left waiting.
+                return new TaskOutcome(rank, null, e.getMessage());
+            }
+            if (rank == 0) {
+                long now = System.nanoTime();
+                boolean end = cursor.done() >= iterations;
+                boolean snap = snapshots.due(lastSnapshotStep, cursor.globalStep(), lastSnapshotTime, now, end);
+                if (snap) {
+                    lastSnapshotStep = cursor.globalStep();
+                    lastSnapshotTime = now;
+                }
+                tracker.report(new RoundReport(rounds.phaseIndex(), cursor.done(), cursor.globalStep(),
+                        round.steps(), loss, sum.samples(), round.firstRate(), snap ? cursor.snapshot() : null));
+            }
+        }
+        return new TaskOutcome(rank, rank == 0 ? cursor.snapshot() : null, null);
+    }
+
+    /**
+     * A test hook: task {@code rank} stops answering at global step {@code step} (sleeps), to check that its peers
+     * fail with a clear message after the exchange timeout. Off ({@code rank < 0}) unless a test sets
+     * {@code spark.sparkmnist.test.stallTask} and {@code spark.sparkmnist.test.stallStep}.
+     */
+    record StallForTests(int rank, long step) implements Serializable {
+        static final StallForTests OFF = new StallForTests(-1, -1);
+
+        void maybeStall(int me, long globalStep) {
+            if (me == rank && globalStep == step) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("stalled task interrupted", e);
+                }
+            }
+        }
+    }
+}

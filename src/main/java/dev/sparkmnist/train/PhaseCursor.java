@@ -1,0 +1,119 @@
+package dev.sparkmnist.train;
+
+import dev.sparkmnist.nn.InputMajorLayout;
+import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.nn.Network;
+
+/**
+ * Where a phase is while it runs, mutable and updated in place by {@link PhaseRounds#apply}: the weights, velocity,
+ * block-momentum buffer, steps done in the phase and the global step. {@link #state} gives the
+ * {@link TrainingState} listeners and checkpoints see, always in {@link LayerSizes}' order.
+ *
+ * <p>In a phase of float gradients ({@link PhasePlan#floatGradients()}) the cursor keeps weights and velocity with
+ * W1 input-major ({@link InputMajorLayout}), the order the float kernel reads and writes: the elementwise update
+ * gives the same values in either order, and the weights need no reordering on every step, only when a state is
+ * taken.
+ */
+public final class PhaseCursor {
+    private final int phase;
+    private final Network network;
+    private final double[] velocity;
+    private final double[] blockMomentum;
+    private final boolean inputMajor;
+    private long done;
+    private long globalStep;
+
+    private PhaseCursor(int phase, Network network, double[] velocity, double[] blockMomentum, boolean inputMajor,
+                        long done, long globalStep) {
+        this.phase = phase;
+        this.network = network;
+        this.velocity = velocity;
+        this.blockMomentum = blockMomentum;
+        this.inputMajor = inputMajor;
+        this.done = done;
+        this.globalStep = globalStep;
+    }
+
+    /**
+     * The cursor at which phase {@code rounds.phaseIndex()} starts or resumes from {@code from}: a state inside
+     * this phase resumes with its velocity (and block momentum); a state of an earlier phase starts it afresh.
+     */
+    public static PhaseCursor at(PhaseRounds rounds, TrainingState from) {
+        int n = rounds.sizes().parameterCount();
+        boolean resuming = from.phase() == rounds.phaseIndex();
+        boolean bmuf = rounds.plan().averaging() == Averaging.BMUF;
+        double[] bm = !bmuf ? new double[0]
+                : resuming && from.blockMomentum().length == n ? from.blockMomentum().clone() : new double[n];
+        double[] velocity = resuming ? from.velocity().clone() : new double[n];
+        Network net = from.network().copy();
+        boolean inputMajor = rounds.plan().floatGradients();
+        if (inputMajor) {
+            LayerSizes sizes = net.sizes();
+            double[] params = new double[n];
+            InputMajorLayout.toInputMajor(sizes, net.parameters(), params);
+            net = new Network(sizes, params);
+            double[] v = new double[n];
+            InputMajorLayout.toInputMajor(sizes, velocity, v);
+            velocity = v;
+        }
+        return new PhaseCursor(rounds.phaseIndex(), net, velocity, bm, inputMajor,
+                resuming ? from.phaseIteration() : 0, from.globalStep());
+    }
+
+    /** Whether W1 is held input-major (a phase of float gradients). */
+    boolean inputMajor() {
+        return inputMajor;
+    }
+
+    /** The weights as held: with W1 input-major in a phase of float gradients (see the class comment). */
+    Network network() {
+        return network;
+    }
+
+    /** The velocity as held (see {@link #network()}). */
+    double[] velocity() {
+        return velocity;
+    }
+
+    public double[] blockMomentum() {
+        return blockMomentum;
+    }
+
+    /** Steps done in this phase. */
+    public long done() {
+        return done;
+    }
+
+    public long globalStep() {
+        return globalStep;
+    }
+
+    void advance(long steps) {
+        done += steps;
+        globalStep += steps;
+    }
+
+    /**
+     * The state in {@link LayerSizes}' order. Shares the cursor's arrays when they are in that order already (copy
+     * what must outlive the next round); a copy otherwise.
+     */
+    public TrainingState state() {
+        if (!inputMajor) {
+            return new TrainingState(phase, done, globalStep, network, velocity, blockMomentum);
+        }
+        LayerSizes sizes = network.sizes();
+        double[] params = new double[velocity.length];
+        InputMajorLayout.fromInputMajor(sizes, network.parameters(), params);
+        double[] v = new double[velocity.length];
+        InputMajorLayout.fromInputMajor(sizes, velocity, v);
+        return new TrainingState(phase, done, globalStep, new Network(sizes, params), v, blockMomentum.clone());
+    }
+
+    /** A copy, in {@link LayerSizes}' order, that later rounds do not change. */
+    public TrainingState snapshot() {
+        if (inputMajor) {
+            return state();
+        }
+        return new TrainingState(phase, done, globalStep, network.copy(), velocity.clone(), blockMomentum.clone());
+    }
+}

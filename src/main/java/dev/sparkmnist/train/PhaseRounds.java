@@ -1,0 +1,191 @@
+package dev.sparkmnist.train;
+
+import java.io.Serializable;
+
+import dev.sparkmnist.augment.Augmentation;
+import dev.sparkmnist.data.ImageBlock;
+import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.nn.Network;
+
+/**
+ * The arithmetic of one phase, round by round, that every engine runs: which steps a round covers and with which
+ * rates ({@link #round}), what the partitions start from ({@link #ship}), what one partition computes
+ * ({@link #compute}), and how the partitions' results, summed in partition order, update the model
+ * ({@link #apply}). The job-per-round engine runs the partitions in Spark tasks and the rest on the driver; the
+ * collective engine runs all of it inside the tasks of one stage. Because both call this class, and sum in the same
+ * order, they produce the same weights bit for bit.
+ */
+public final class PhaseRounds implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final long seed;
+    private final BatchSampler sampler;
+    private final InputScaling scaling;
+    private final Augmentation augmentation;
+    private final int partitions;
+    private final int phaseIndex;
+    private final int phases;
+    private final PhasePlan plan;
+    private final LayerSizes sizes;
+
+    PhaseRounds(TrainingConfig config, BatchSampler sampler, int phaseIndex, int partitions, LayerSizes sizes) {
+        this.seed = config.seed();
+        this.sampler = sampler;
+        this.scaling = config.scaling();
+        this.augmentation = config.augmentation();
+        this.partitions = partitions;
+        this.phaseIndex = phaseIndex;
+        this.phases = config.phases().size();
+        this.plan = config.scaleOut().plan(config.phases().get(phaseIndex), partitions);
+        this.sizes = sizes;
+    }
+
+    public PhasePlan plan() {
+        return plan;
+    }
+
+    /** Logical partitions: the order in which results are summed, whatever the number of tasks. */
+    public int partitions() {
+        return partitions;
+    }
+
+    public int phaseIndex() {
+        return phaseIndex;
+    }
+
+    public int phases() {
+        return phases;
+    }
+
+    public LayerSizes sizes() {
+        return sizes;
+    }
+
+    /** Values each partition contributes per round: the gradient, or parameters then velocity (local SGD). */
+    public int contributionLength() {
+        return plan.local() ? 2 * sizes.parameterCount() : sizes.parameterCount();
+    }
+
+    /** The round that starts at step {@code done} of the phase, global step {@code globalStep}. */
+    public Round round(long done, long globalStep) {
+        int steps = plan.stepsAt(done);
+        double[] rates = new double[steps];
+        for (int k = 0; k < steps; k++) {
+            rates[k] = plan.rate(done + k);
+        }
+        PhaseConfig phase = plan.phase();
+        return new Round(new StepPlan(seed, globalStep, rates, plan.globalBatch(), plan.partitionBatch(), partitions,
+                scaling, phase.lambda(), phase.momentum(), phase.nesterov(), phase.labelSmoothing(), plan.local(),
+                plan.floatGradients(), sampler, augmentation));
+    }
+
+    /**
+     * Where the partitions start this round: the parameters (synchronous), or under block momentum the
+     * look-ahead point. {@link #apply} needs it back.
+     */
+    public double[] start(PhaseCursor cursor) {
+        return cursor.blockMomentum().length > 0
+                ? BlockMomentum.start(cursor.network().parameters(), cursor.blockMomentum(), plan.blockMomentum())
+                : cursor.network().parameters();
+    }
+
+    /**
+     * What travels to the partitions: float parameters then velocity (local SGD), the float parameters with W1
+     * input-major as the cursor holds them (float gradients: rounded once here, not once per partition), or
+     * double parameters.
+     */
+    public Object ship(PhaseCursor cursor, double[] start) {
+        if (plan.local()) {
+            return toFloat(start, cursor.velocity());
+        }
+        return plan.floatGradients() ? toFloat(cursor.network().parameters())
+                : cursor.network().parameters().clone();
+    }
+
+    /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
+    public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped) {
+        return compute(round, partition, block, shipped, null);
+    }
+
+    /**
+     * As {@link #compute(Round, int, ImageBlock, Object)}, writing a float gradient into {@code previous}'s array
+     * (this partition's result of an earlier round, which nobody reads any more) instead of a new one.
+     */
+    public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
+                                   PartitionResult previous) {
+        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped,
+                previous == null ? null : previous.model());
+    }
+
+    /**
+     * Updates {@code cursor} with the round's results: {@code sum} holds every partition's contribution added in
+     * partition order, in double; {@code start} is what {@link #start} gave. Then advances the cursor and returns
+     * the round's mean loss (the notebook's: cross-entropy plus the L2 term over the batch).
+     */
+    public double apply(PhaseCursor cursor, Round round, double[] sum, double[] start, double lossSum,
+                        long samples) {
+        int n = sizes.parameterCount();
+        Network net = cursor.network();
+        if (plan.local()) {
+            double inv = 1.0 / partitions;
+            boolean bmuf = cursor.blockMomentum().length == n;
+            double[] p = bmuf ? new double[n] : net.parameters();
+            double[] velocity = cursor.velocity();
+            for (int i = 0; i < n; i++) {
+                p[i] = sum[i] * inv;
+                velocity[i] = sum[n + i] * inv;
+            }
+            if (bmuf) {
+                BlockMomentum.apply(net.parameters(), cursor.blockMomentum(), start, p, plan.blockMomentum());
+            }
+        } else {
+            // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged.
+            PhaseConfig phase = plan.phase();
+            MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],
+                    phase.lambda(), phase.momentum(), phase.nesterov());
+        }
+        cursor.advance(round.steps());
+        double batchLoss = samples == 0 ? 0
+                : lossSum / samples + net.l2Penalty(plan.phase().lambda()) / plan.globalBatch();
+        if (!Double.isFinite(batchLoss) || !net.isFinite()) {
+            PhaseConfig phase = plan.phase();
+            throw new TrainingDivergedException(String.format(
+                    "training diverged at iteration %d of phase %d (loss %s%s) with lr %s, lambda %s, "
+                            + "momentum %s, batch %d: try a smaller learning rate (--lr)",
+                    cursor.done(), phaseIndex + 1, batchLoss, net.isFinite() ? "" : ", weights not finite",
+                    phase.learningRate(), phase.lambda(), phase.momentum(), plan.globalBatch()));
+        }
+        return batchLoss;
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /** Parameters then velocity, rounded to float: local SGD's working copy. */
+    private static float[] toFloat(double[] params, double[] velocity) {
+        int n = params.length;
+        float[] out = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) params[i];
+            out[n + i] = (float) velocity[i];
+        }
+        return out;
+    }
+
+    /** One round: the steps it covers and their learning rates. */
+    public record Round(StepPlan plan) implements Serializable {
+        public int steps() {
+            return plan.steps();
+        }
+
+        public double firstRate() {
+            return plan.learningRates()[0];
+        }
+    }
+}
