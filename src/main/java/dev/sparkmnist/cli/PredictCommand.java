@@ -15,15 +15,16 @@ import picocli.CommandLine.Option;
 import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.ml.BatchPredictions;
-import dev.sparkmnist.ml.IdxFrames;
+import dev.sparkmnist.ml.IdxScoring;
 import dev.sparkmnist.ml.ImageFolderFrames;
 import dev.sparkmnist.ml.MnistMlpClassificationModel;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /**
- * {@code predict}: scores an IDX images file or a folder of PNG/JPEG digits with a saved model, through the Spark
- * ML model ({@link MnistMlpClassificationModel}), and writes one row per image; with labels it prints the accuracy.
+ * {@code predict}: scores an IDX images file (straight from its bytes, {@link IdxScoring}) or a folder of PNG/JPEG
+ * digits (through the Spark ML model, {@link MnistMlpClassificationModel}) with a saved model, and writes one row
+ * per image; with labels it prints the accuracy.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Score images with a saved model: one row per image (index, prediction, the 10 probabilities; "
@@ -68,24 +69,24 @@ public final class PredictCommand implements Callable<Integer> {
             SparkSession session = SparkSession.builder().getOrCreate(); // on the context just opened
             Configuration conf = sc.hadoopConfiguration();
             int p = partitions != null ? partitions : sc.defaultParallelism();
-            Dataset<Row> frame;
+            Dataset<Row> scored;
             if (ImageFolderFrames.isFolder(images, conf)) {
                 if (labels != null) {
                     throw new InvalidConfigException("--labels is for an IDX --images file; an image folder is "
                             + "labelled by its sub-folders 0..9");
                 }
-                frame = ImageFolderFrames.read(session, images, p);
+                scored = scorer.transform(ImageFolderFrames.read(session, images, p));
             } else {
-                frame = IdxFrames.read(session, images, labels, p);
                 int pixels = IdxReader.readHeader(images, IdxKind.IMAGES).recordBytes(); // no job for the check
                 if (pixels != scorer.numFeatures()) {
                     throw new InvalidConfigException(images + ": images have " + pixels
                             + " pixels but the model expects " + scorer.numFeatures());
                 }
+                scored = IdxScoring.score(session, scorer, images, labels, p); // from the bytes, no vectors
             }
             BatchPredictions.Format f = format != null ? format : BatchPredictions.Format.defaultFor(out, conf);
             // A bad image or record fails inside a Spark task; ErrorReporter finds its message in the causes.
-            BatchPredictions.Summary summary = BatchPredictions.write(scorer, frame, out, f, conf);
+            BatchPredictions.Summary summary = BatchPredictions.writeScored(scored, out, f, conf);
             System.out.println("model:       " + model + " (" + scorer.savedModel().network().sizes() + ")");
             System.out.println("images:      " + images + " (" + summary.rows() + ")");
             System.out.println("predictions: " + out + " (" + f.name().toLowerCase(Locale.ROOT) + ")");

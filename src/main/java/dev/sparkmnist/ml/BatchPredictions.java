@@ -66,14 +66,22 @@ public final class BatchPredictions {
         }
     }
 
-    /** Scores {@code images} with {@code model} and writes the rows to {@code out} as {@code format}. */
+    /** Scores {@code images} with {@code model} (its spark.ml transform) and writes the rows to {@code out}. */
     public static Summary write(MnistMlpClassificationModel model, Dataset<Row> images, String out, Format format,
                                 Configuration conf) {
+        return writeScored(model.transform(images), out, format, conf);
+    }
+
+    /**
+     * As {@link #write} for rows already scored: {@code index}, optional {@code path} and {@code label}, and the
+     * {@code prediction} and {@code probability} columns of the spark.ml model ({@link IdxScoring} gives them).
+     */
+    public static Summary writeScored(Dataset<Row> images, String out, Format format, Configuration conf) {
         boolean labelled = Arrays.asList(images.columns()).contains(IdxFrames.LABEL);
         // The counts are observed while the rows are written: one pass over the images, nothing cached.
         Observation counts = new Observation("predictions");
         Column correct = labelled ? col(IdxFrames.LABEL).equalTo(col("prediction")).cast("long") : lit(0L);
-        Dataset<Row> scored = model.transform(images).select(columns(images, format))
+        Dataset<Row> scored = images.select(columns(images, format))
                 .observe(counts, count(lit(1)).as("rows"), coalesce(sum(correct), lit(0L)).as("correct"));
         writeAtomically(scored, out, format, conf);
         Map<String, Object> observed;

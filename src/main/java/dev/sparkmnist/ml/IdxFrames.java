@@ -41,16 +41,23 @@ public final class IdxFrames {
 
     /** The DataFrame of {@code images} (and {@code labels}, which may be null) in at most {@code partitions}. */
     public static Dataset<Row> read(SparkSession spark, String images, String labels, int partitions) {
+        boolean labelled = labels != null;
+        JavaRDD<Row> rows = blocks(spark, images, labels, partitions).flatMap(block -> toRows(block, labelled));
+        return spark.createDataFrame(rows, schema(labelled));
+    }
+
+    /**
+     * The checked file pair as blocks of consecutive records, one per partition (all labels 0 when {@code labels}
+     * is null): what {@link #read} and {@link IdxScoring} start from.
+     */
+    static JavaRDD<ImageBlock> blocks(SparkSession spark, String images, String labels, int partitions) {
         IdxHeader header = IdxReader.readHeader(images, IdxKind.IMAGES);
         if (header.count() > Integer.MAX_VALUE - 16) {
             throw new IdxFormatException(images + ": " + header.count() + " records are more than one file may hold");
         }
-        boolean labelled = labels != null;
-        byte[] labelBytes = labelled ? IdxRddLoader.readLabels(labels, header) : new byte[(int) header.count()];
+        byte[] labelBytes = labels != null ? IdxRddLoader.readLabels(labels, header) : new byte[(int) header.count()];
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> rows = IdxRddLoader.blocks(sc, header, labelBytes, partitions)
-                .flatMap(block -> toRows(block, labelled));
-        return spark.createDataFrame(rows, schema(labelled));
+        return IdxRddLoader.blocks(sc, header, labelBytes, partitions);
     }
 
     /** {@code index, [label,] features}. */

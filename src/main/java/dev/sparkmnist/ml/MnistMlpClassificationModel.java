@@ -73,6 +73,11 @@ public final class MnistMlpClassificationModel
         setDefault(featureRange, "pixels");
     }
 
+    /** The input scaling this model applies to pixel values 0..255. */
+    InputScaling scaling() {
+        return scaling;
+    }
+
     /**
      * The input scaling a saved model was trained with: the one place the Spark ML API reads it, so a change in how
      * {@code model.json} stores it changes only this.
@@ -154,7 +159,8 @@ public final class MnistMlpClassificationModel
         return BlockTransform.apply(dataset.toDF(), schema, weights(dataset.sparkSession().sparkContext()), spec);
     }
 
-    private synchronized Broadcast<BlockScorer.Weights> weights(SparkContext sc) {
+    /** The weights for block scoring, broadcast on {@code sc} once (again only after a new context). */
+    synchronized Broadcast<BlockScorer.Weights> weights(SparkContext sc) {
         if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
             broadcast = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc)
                     .broadcast(BlockScorer.Weights.of(network));
