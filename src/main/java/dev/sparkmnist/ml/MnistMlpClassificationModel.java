@@ -3,6 +3,7 @@ package dev.sparkmnist.ml;
 import java.util.Locale;
 
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -36,7 +37,7 @@ import dev.sparkmnist.nn.Workspace;
  * <p>{@code transform} scores each partition in blocks of rows ({@link BlockTransform}: one matrix product per layer
  * in single precision, {@link BlockScorer}), with the input scaling stored in the model; the weights reach each
  * executor once, as a broadcast. Its probabilities equal those {@code ./submit.sh evaluate} computes (the double
- * {@link ForwardPass}) to float rounding, about 1e-7, and so do single vectors scored through {@link #predictRaw}
+ * {@link ForwardPass}) to float rounding (1e-6 at most on MNIST), and so do single vectors scored through {@link #predictRaw}
  * (which runs the double pass itself). Since the pass ends in the softmax, {@code rawPrediction} holds the same
  * probabilities as {@code probability} (spark.ml only asks that its largest entry be the prediction); spark.ml's
  * own multilayer perceptron puts the logits there instead.
@@ -162,8 +163,7 @@ public final class MnistMlpClassificationModel
     /** The weights for block scoring, broadcast on {@code sc} once (again only after a new context). */
     synchronized Broadcast<BlockScorer.Weights> weights(SparkContext sc) {
         if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
-            broadcast = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc)
-                    .broadcast(BlockScorer.Weights.of(network));
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(BlockScorer.Weights.of(network));
             broadcastContext = sc;
         }
         return broadcast;

@@ -1,6 +1,8 @@
 package dev.sparkmnist.nn;
 
 import java.io.Serializable;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Scores a block of images at once, for prediction: hidden = tanh(W1^T X + b1), probabilities = softmax(W2^T
@@ -10,8 +12,8 @@ import java.io.Serializable;
  * BLAS {@code sgemm} when the block is dense or the Vector API is absent; tanh in lanes ({@link FastTanh}); the
  * softmax in double from the float logits.
  *
- * <p>The probabilities therefore equal {@link ForwardPass}'s double ones to float rounding (differences of about
- * 1e-7), not bit for bit; the predicted class is the same unless two classes are that close. The output size is
+ * <p>The probabilities therefore equal {@link ForwardPass}'s double ones to float rounding (differences of 1e-6
+ * at most on MNIST), not bit for bit; the predicted class is the same unless two classes are that close. The output size is
  * the network's ({@link LayerSizes#outputs()}). Not thread-safe: one scorer per task, reused for every block.
  */
 public final class BlockScorer {
@@ -21,6 +23,10 @@ public final class BlockScorer {
      */
     private static final double MAX_SPARSE_DENSITY_NATIVE = 0.4;
     private static final double MAX_SPARSE_DENSITY_JAVA = 0.8;
+    /** System property that switches the warm-up off ({@code false}), for comparisons. */
+    public static final String WARM_UP_PROPERTY = "sparkmnist.warmUp";
+    private static final int WARM_UP_IMAGES = 12_800;
+    private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
 
     private final Weights weights;
     private final int capacity;
@@ -59,7 +65,7 @@ public final class BlockScorer {
     /**
      * Starts, once per JVM, a background thread that scores synthetic blocks with a small network of
      * {@code inputs} inputs, so that the JIT has compiled the scorer's loops by the time the first real block
-     * arrives: until then the Vector API runs interpreted, a hundred times slower. Called where a command or
+     * arrives: until then the Vector API runs interpreted, some 25 times slower. Called where a command or
      * program first touches a model (loading it), so the compilation overlaps the start of the Spark context.
      */
     public static void warmUpInBackground(int inputs) {
@@ -71,14 +77,11 @@ public final class BlockScorer {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMING_UP =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
     /** Scores {@value #WARM_UP_IMAGES} synthetic digit-like images (a fifth of the pixels set) in blocks of 64. */
     static void warmUp(int inputs) {
         LayerSizes sizes = new LayerSizes(inputs, 64, 10);
         BlockScorer scorer = new BlockScorer(Weights.of(Network.initialise(sizes, 1)), -0.4f, 64);
-        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        SplittableRandom random = new SplittableRandom(1);
         byte[] pixels = new byte[inputs * 64];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (random.nextDouble() < 0.2 ? random.nextInt(256) : 0);
@@ -90,10 +93,6 @@ public final class BlockScorer {
             scorer.score(64);
         }
     }
-
-    private static final int WARM_UP_IMAGES = 12_800;
-    /** System property that switches the warm-up off ({@code false}), for comparisons. */
-    public static final String WARM_UP_PROPERTY = "sparkmnist.warmUp";
 
     /** Images per block. */
     public int capacity() {
