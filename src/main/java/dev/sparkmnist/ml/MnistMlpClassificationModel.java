@@ -37,8 +37,8 @@ import dev.sparkmnist.nn.Workspace;
  * <p>{@code transform} scores each partition in blocks of rows ({@link BlockTransform}: one matrix product per layer
  * in single precision, {@link BlockScorer}), with the input scaling stored in the model; the weights reach each
  * executor once, as a broadcast. Its probabilities equal those {@code ./submit.sh evaluate} computes (the double
- * {@link ForwardPass}) to float rounding (1e-6 at most on MNIST), and so do single vectors scored through {@link #predictRaw}
- * (which runs the double pass itself). Since the pass ends in the softmax, {@code rawPrediction} holds the same
+ * {@link ForwardPass}, which {@link #predictRaw} still runs for a single vector) to float rounding, 1e-6 at most on
+ * MNIST. Since the pass ends in the softmax, {@code rawPrediction} holds the same
  * probabilities as {@code probability} (spark.ml only asks that its largest entry be the prediction); spark.ml's
  * own multilayer perceptron puts the logits there instead.
  */
