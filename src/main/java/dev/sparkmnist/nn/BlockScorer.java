@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * softmax in double from the float logits.
  *
  * <p>The probabilities therefore equal {@link ForwardPass}'s double ones to float rounding (differences of 1e-6
- * at most on MNIST), not bit for bit; the predicted class is the same unless two classes are that close. The output size is
- * the network's ({@link LayerSizes#outputs()}). Not thread-safe: one scorer per task, reused for every block.
+ * at most on MNIST), not bit for bit; the predicted class is the same unless two classes are that close. The
+ * output size is the network's ({@link LayerSizes#outputs()}). Not thread-safe: one scorer per task, reused for
+ * every block.
  */
 public final class BlockScorer {
     /**
