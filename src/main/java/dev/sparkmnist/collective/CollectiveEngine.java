@@ -42,9 +42,10 @@ import scala.reflect.ClassTag$;
  *
  * <p>Logical partitions are not tasks: the {@code P} partitions' blocks are moved once to {@code T <= P} tasks
  * ({@link TaskGroups}; fewer when the cluster has fewer free slots), and sums keep partition order, so the weights
- * do not depend on {@code T}. A failed stage (a lost executor, a stuck peer) is retried by Spark and continues from
- * the newest snapshot; when slots are missing for good, the engine cancels the stage and starts it again on the
- * slots there are, from the same snapshot. Both give the weights of a run without the fault.
+ * do not depend on {@code T}. Spark does not retry a failed barrier result stage, so the engine does: after a lost
+ * executor or a stuck peer it starts the stage again, on the slots there are then, from the newest snapshot; and
+ * when a stage waits for slots that do not come (an executor lost and never replaced), it cancels it and does the
+ * same. Either way the run ends with the weights of a run without the fault.
  */
 public final class CollectiveEngine implements PhaseEngine {
     private static final Logger LOG = LoggerFactory.getLogger(CollectiveEngine.class);
@@ -54,7 +55,8 @@ public final class CollectiveEngine implements PhaseEngine {
     public static final String SNAPSHOT_SECONDS = "spark.sparkmnist.exchange.snapshotSeconds";
     /** Seconds without any report, while slots are missing, before the stage is restarted on fewer tasks. */
     public static final String STALL_SECONDS = "spark.sparkmnist.exchange.stallSeconds";
-    private static final int RELAUNCHES = 3;
+    /** Times a phase's stage is started at most (Spark does not retry a failed barrier result stage itself). */
+    public static final String ATTEMPTS = "spark.sparkmnist.exchange.attempts";
 
     private final JavaSparkContext sc;
     private JavaPairRDD<Integer, ImageBlock> grouped;
@@ -70,18 +72,28 @@ public final class CollectiveEngine implements PhaseEngine {
         return "collective (one barrier stage per phase, tasks exchange among themselves)";
     }
 
+    /** Drops the blocks moved to the tasks: they were a second copy of the training set on the executors. */
+    @Override
+    public void finish() {
+        if (grouped != null) {
+            grouped.unpersist(false);
+            grouped = null;
+            groupedAs = null;
+            groupedFrom = null;
+        }
+    }
+
     @Override
     public PhaseCursor run(JavaRDD<ImageBlock> blocks, PhaseRounds rounds, PhaseCursor cursor,
                            RoundListeners listeners) {
         if (cursor.done() >= rounds.plan().iterations()) {
             return cursor;
         }
-        SparkConf conf = sc.getConf();
-        long timeoutMillis = (long) (conf.getDouble(TIMEOUT, 120) * 1000);
+        long timeoutMillis = (long) (setting(TIMEOUT, 120) * 1000);
         AtomicReference<TrainingState> latest = new AtomicReference<>(cursor.snapshot());
         Dispatcher dispatcher = new Dispatcher(listeners, latest);
         SnapshotPolicy policy = new SnapshotPolicy(listeners.weightsEveryRound(), listeners.weightsEveryIterations(),
-                TimeUnit.SECONDS.toNanos(snapshotSeconds(conf, listeners)));
+                TimeUnit.SECONDS.toNanos(snapshotSeconds(listeners)));
         int partitions = rounds.partitions();
         for (int launch = 0; ; launch++) {
             int tasks = Math.min(partitions, Slots.free(sc));
@@ -92,15 +104,17 @@ public final class CollectiveEngine implements PhaseEngine {
             }
             TaskGroups groups = new TaskGroups(partitions, tasks);
             try {
-                TaskOutcome end = launch(blocks, groups, rounds, policy, timeoutMillis, latest, dispatcher);
+                TaskOutcome end = launch(blocks, groups, rounds, policy, timeoutMillis, latest, dispatcher, launch);
                 if (end.diverged() != null) {
                     throw new TrainingDivergedException(end.diverged());
                 }
                 return PhaseCursor.at(rounds, end.end());
             } catch (StageFailed e) {
-                if (launch + 1 >= RELAUNCHES) {
+                int attempts = (int) setting(ATTEMPTS, 4);
+                if (launch + 1 >= attempts) {
                     throw new IllegalStateException("the collective stage of phase " + (rounds.phaseIndex() + 1)
-                            + " failed " + RELAUNCHES + " times; last: " + e.getMessage(), e.getCause());
+                            + " failed " + attempts + " times (" + ATTEMPTS + "); last: " + e.getMessage(),
+                            e.getCause());
                 }
                 TrainingState from = latest.get();
                 LOG.warn("collective stage failed ({}); starting it again from iteration {} of the phase on the "
@@ -109,15 +123,21 @@ public final class CollectiveEngine implements PhaseEngine {
         }
     }
 
-    private static long snapshotSeconds(SparkConf conf, RoundListeners listeners) {
+    /** A setting of this engine: a local property of the calling thread, else the configuration, else the default. */
+    private double setting(String key, double otherwise) {
+        String local = sc.getLocalProperty(key);
+        return local != null ? Double.parseDouble(local) : sc.getConf().getDouble(key, otherwise);
+    }
+
+    private long snapshotSeconds(RoundListeners listeners) {
         long asked = listeners.weightsEverySeconds();
-        long fault = (long) conf.getDouble(SNAPSHOT_SECONDS, 10);
+        long fault = (long) setting(SNAPSHOT_SECONDS, 10);
         return asked > 0 ? Math.max(1, Math.min(asked, fault)) : fault;
     }
 
     private TaskOutcome launch(JavaRDD<ImageBlock> blocks, TaskGroups groups, PhaseRounds rounds,
                                SnapshotPolicy policy, long timeoutMillis, AtomicReference<TrainingState> latest,
-                               Dispatcher dispatcher) throws StageFailed {
+                               Dispatcher dispatcher, int launch) throws StageFailed {
         JavaPairRDD<Integer, ImageBlock> input = groupedInput(blocks, groups);
         SparkConf conf = sc.getConf();
         String host = conf.get("spark.driver.host", "127.0.0.1");
@@ -132,8 +152,8 @@ public final class CollectiveEngine implements PhaseEngine {
                 })) {
             CollectiveTask task = new CollectiveTask(rounds, groups, tracker.host(), tracker.port(), credentials,
                     runId, policy, timeoutMillis, new CollectiveTask.StallForTests(
-                    conf.getInt("spark.sparkmnist.test.stallTask", -1),
-                    conf.getLong("spark.sparkmnist.test.stallStep", -1)));
+                    launch == 0 ? (int) setting("spark.sparkmnist.test.stallTask", -1) : -1,
+                    (long) setting("spark.sparkmnist.test.stallStep", -1)));
             String description = String.format("spark-mnist phase %d/%d: collective SGD, %d iterations from %d, "
                             + "%d tasks x %d partitions", rounds.phaseIndex() + 1, rounds.phases(),
                     rounds.plan().iterations(), latest.get().phaseIteration(), groups.tasks(), groups.partitions());
@@ -144,15 +164,15 @@ public final class CollectiveEngine implements PhaseEngine {
             } finally {
                 sc.clearJobGroup();
             }
-            long stallNanos = TimeUnit.SECONDS.toNanos((long) conf.getDouble(STALL_SECONDS, 30));
+            long stallNanos = TimeUnit.SECONDS.toNanos((long) setting(STALL_SECONDS, 30));
             boolean done = false;
             try {
                 TaskOutcome end = await(future, dispatcher, groups, runId, stallNanos, lastActivity);
                 done = true;
                 return end;
             } finally {
-                if (!done) {
-                    // A listener threw, or the stage failed: leave no stage running behind.
+                if (!done && !future.isDone()) {
+                    // A listener threw: leave no stage running behind.
                     sc.cancelJobGroup(runId);
                 }
             }

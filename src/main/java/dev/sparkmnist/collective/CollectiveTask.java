@@ -86,11 +86,12 @@ final class CollectiveTask implements Serializable {
                 LOG.info("collective stage attempt {}: {} tasks ({} over TCP from task 0), partitions {}..{} here",
                         attempt, groups.tasks(), mesh.remotePeers(), groups.first(rank), groups.first(rank + 1) - 1);
             }
-            return List.of(train(rank, mesh, tracker, (TrainingState) welcome.start(), partitions, blocks));
+            return List.of(train(rank, attempt, mesh, tracker, (TrainingState) welcome.start(), partitions,
+                    blocks));
         }
     }
 
-    private TaskOutcome train(int rank, Mesh mesh, TrackerClient tracker, TrainingState start,
+    private TaskOutcome train(int rank, int attempt, Mesh mesh, TrackerClient tracker, TrainingState start,
                               List<Integer> partitions, List<ImageBlock> blocks) {
         PhaseCursor cursor = PhaseCursor.at(rounds, start);
         OrderedAllReduce allReduce = new OrderedAllReduce(mesh, groups, rounds.contributionLength());
@@ -99,7 +100,7 @@ final class CollectiveTask implements Serializable {
         long lastSnapshotTime = System.nanoTime();
         List<PartitionResult> results = new ArrayList<>(partitions.size());
         while (cursor.done() < iterations) {
-            stall.maybeStall(rank, cursor.globalStep());
+            stall.maybeStall(rank, attempt, cursor.globalStep());
             PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
             double[] from = rounds.start(cursor);
             Object shipped = rounds.ship(cursor, from);
@@ -138,15 +139,14 @@ final class CollectiveTask implements Serializable {
     }
 
     /**
-     * A test hook: task {@code rank} stops answering at global step {@code step} (sleeps), to check that its peers
-     * fail with a clear message after the exchange timeout. Off ({@code rank < 0}) unless a test sets
+     * A test hook: in the stage's first attempt, task {@code rank} stops answering at global step {@code step}
+     * (sleeps), to check that its peers fail with a clear message after the exchange timeout and that the retried
+     * stage ends with the same weights. Off ({@code rank < 0}) unless a test sets
      * {@code spark.sparkmnist.test.stallTask} and {@code spark.sparkmnist.test.stallStep}.
      */
     record StallForTests(int rank, long step) implements Serializable {
-        static final StallForTests OFF = new StallForTests(-1, -1);
-
-        void maybeStall(int me, long globalStep) {
-            if (me == rank && globalStep == step) {
+        void maybeStall(int me, int attempt, long globalStep) {
+            if (me == rank && attempt == 0 && globalStep == step) {
                 try {
                     Thread.sleep(Long.MAX_VALUE);
                 } catch (InterruptedException e) {

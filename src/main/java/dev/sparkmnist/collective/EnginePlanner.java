@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.JobPerRoundEngine;
 import dev.sparkmnist.train.PhaseEngine;
 import dev.sparkmnist.train.PhasePlan;
@@ -28,6 +29,14 @@ public final class EnginePlanner {
     /** The engine for {@code config} on {@code partitions} partitions, as forced or as the cost model says. */
     public static PhaseEngine choose(JavaSparkContext sc, TrainingConfig config, int partitions, LayerSizes sizes) {
         EngineChoice choice = forced(sc);
+        if (sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            if (choice == EngineChoice.COLLECTIVE) {
+                throw new InvalidConfigException("--engine collective needs a fixed set of executors: Spark runs no "
+                        + "barrier stage under dynamic allocation (spark.dynamicAllocation.enabled=true)");
+            }
+            LOG.info("engine: job per round: dynamic allocation is on, and Spark runs no barrier stage with it");
+            return new JobPerRoundEngine(sc);
+        }
         int tasks = Math.min(partitions, Slots.free(sc));
         boolean oneJvm = sc.master().startsWith("local") && !sc.master().startsWith("local-cluster");
         CostModel model = oneJvm ? CostModel.IN_ONE_JVM : CostModel.SEPARATE_JVMS;

@@ -66,25 +66,35 @@ public final class DistributedTrainer {
         }
         RoundListeners roundListeners = new RoundListeners(listeners, System.nanoTime());
         TrainingState state = from;
-        for (int phaseIndex = from.phase(); phaseIndex < config.phases().size(); phaseIndex++) {
-            PhaseConfig phase = config.phases().get(phaseIndex);
-            PhaseRounds rounds = new PhaseRounds(config, sampler, phaseIndex, partitions, sizes);
-            PhasePlan plan = rounds.plan();
-            PhaseCursor cursor = PhaseCursor.at(rounds, state);
-            LOG.info("phase {}/{}: {} iterations, batch {}, lr {}, lambda {}, momentum {}{}, local steps {}, "
-                            + "schedule {}{}{}", phaseIndex + 1, config.phases().size(), plan.iterations(),
-                    plan.globalBatch(), phase.learningRate(), phase.lambda(), phase.momentum(),
-                    phase.nesterov() ? " (Nesterov)" : "", plan.localSteps(), phase.schedule().name().toLowerCase(),
-                    phase.labelSmoothing() > 0 ? ", label smoothing " + phase.labelSmoothing() : "",
-                    cursor.done() > 0 ? ", resuming at iteration " + cursor.done() : "");
-            LOG.info("phase {}/{} on {}, engine: {}", phaseIndex + 1, config.phases().size(),
-                    plan.describe(partitions), engine.name());
-            cursor = engine.run(blocks, rounds, cursor, roundListeners);
-            state = new TrainingState(phaseIndex + 1, 0, cursor.globalStep(), cursor.state().network(),
-                    new double[sizes.parameterCount()]);
+        try {
+            for (int phaseIndex = from.phase(); phaseIndex < config.phases().size(); phaseIndex++) {
+                state = runPhase(blocks, phaseIndex, state, sizes, roundListeners);
+            }
+        } finally {
+            engine.finish();
         }
         roundListeners.finished(state);
         return state;
+    }
+
+    private TrainingState runPhase(JavaRDD<ImageBlock> blocks, int phaseIndex, TrainingState state, LayerSizes sizes,
+                                   RoundListeners roundListeners) {
+        int partitions = blocks.getNumPartitions();
+        PhaseConfig phase = config.phases().get(phaseIndex);
+        PhaseRounds rounds = new PhaseRounds(config, sampler, phaseIndex, partitions, sizes);
+        PhasePlan plan = rounds.plan();
+        PhaseCursor cursor = PhaseCursor.at(rounds, state);
+        LOG.info("phase {}/{}: {} iterations, batch {}, lr {}, lambda {}, momentum {}{}, local steps {}, "
+                        + "schedule {}{}{}", phaseIndex + 1, config.phases().size(), plan.iterations(),
+                plan.globalBatch(), phase.learningRate(), phase.lambda(), phase.momentum(),
+                phase.nesterov() ? " (Nesterov)" : "", plan.localSteps(), phase.schedule().name().toLowerCase(),
+                phase.labelSmoothing() > 0 ? ", label smoothing " + phase.labelSmoothing() : "",
+                cursor.done() > 0 ? ", resuming at iteration " + cursor.done() : "");
+        LOG.info("phase {}/{} on {}, engine: {}", phaseIndex + 1, config.phases().size(),
+                plan.describe(partitions), engine.name());
+        cursor = engine.run(blocks, rounds, cursor, roundListeners);
+        return new TrainingState(phaseIndex + 1, 0, cursor.globalStep(), cursor.state().network(),
+                new double[sizes.parameterCount()]);
     }
 
     /**

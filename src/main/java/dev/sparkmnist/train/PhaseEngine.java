@@ -18,4 +18,8 @@ public interface PhaseEngine {
 
     /** A short name for logs ("job per round", "collective"). */
     String name();
+
+    /** Releases what the engine kept for the run's phases (cached data); called once when training ends. */
+    default void finish() {
+    }
 }

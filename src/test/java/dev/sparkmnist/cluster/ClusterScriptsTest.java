@@ -36,7 +36,12 @@ import dev.sparkmnist.testing.SyntheticDigits;
  * {@code ./submit.sh --master spark://127.0.0.1:PORT train ...} trains on it, once undisturbed and then with each of
  * its two branches (plain {@code java}, and {@code spark-submit} from a SPARK_HOME assembled from the Maven jars)
  * while the test kills one executor with {@code kill -9}: the executors have the configured JVM options, the
- * replacement executor gets its share of the cached blocks back, and the weights equal the undisturbed run's.
+ * replacement executor gets its share of the cached blocks back, and the weights equal the undisturbed run's. The
+ * undisturbed run and the spark-submit branch use the job-per-round engine, the plain branch the collective engine
+ * (whose stage the kill fails as a whole: the engine starts it again from its snapshot), so the weights are also
+ * the same across engines. Last, a worker is killed with its executor, which is then never replaced: the
+ * collective engine cancels the stage that waits for the missing slot and finishes on one task, with the same
+ * weights.
  * {@code cluster/stop-cluster.sh} stops exactly the processes the start script started: an unrelated process
  * started beforehand survives.
  */
@@ -80,7 +85,7 @@ class ClusterScriptsTest {
             String master = "spark://127.0.0.1:" + port;
             List<Path> workers = List.of(state.resolve("worker-1.pid"), state.resolve("worker-2.pid"));
             Path undisturbed = tmp.resolve("undisturbed");
-            assertEquals(0, Scripts.run(env, tmp.resolve("submit.log"), 600, train(master, data, undisturbed)),
+            assertEquals(0, Scripts.run(env, tmp.resolve("submit.log"), 600, train(master, data, undisturbed, "job")),
                     "submit.sh; log: " + Scripts.read(tmp.resolve("submit.log")));
             assertTrue(Scripts.read(tmp.resolve("submit.log")).contains("plain java branch"));
             assertTrue(hasExecutorDir(state.resolve("work-1")) && hasExecutorDir(state.resolve("work-2")),
@@ -93,23 +98,45 @@ class ClusterScriptsTest {
             withSpark.put("SPARK_HOME", Scripts.sparkHomeWithLauncher(tmp.resolve("spark-home")).toString());
             for (Map<String, String> e : List.of(env, withSpark)) {
                 String branch = e.containsKey("SPARK_HOME") ? "spark-submit branch" : "plain java branch";
+                String engine = e.containsKey("SPARK_HOME") ? "job" : "collective";
                 Path model = tmp.resolve("disturbed-" + branch.split(" ")[0]);
-                String log = trainLosingAnExecutor(e, workers, train(master, data, model),
+                String log = trainLosingAnExecutor(e, workers, false, train(master, data, model, engine),
                         tmp.resolve("disturbed-" + branch.split(" ")[0] + ".log"));
                 assertTrue(log.contains(branch), log);
-                // Either the survivor had re-cached the lost block and drops it, or the block was still uncached
-                // when the replacement registered and the next round reads it on whichever executor is free.
-                assertTrue(log.contains("executors changed:"), "the rebalancer saw the replacement: " + log);
-                assertTrue(ROUND_TIMES.matcher(log).find(), "rounds timed before and after: " + log);
+                if (engine.equals("job")) {
+                    // Either the survivor had re-cached the lost block and drops it, or the block was still
+                    // uncached when the replacement registered and the next round reads it on whichever executor
+                    // is free.
+                    assertTrue(log.contains("executors changed:"), "the rebalancer saw the replacement: " + log);
+                    assertTrue(ROUND_TIMES.matcher(log).find(), "rounds timed before and after: " + log);
+                } else {
+                    assertTrue(log.contains("engine: collective") && log.contains("collective stage failed"),
+                            "the collective stage failed and was started again: " + log);
+                }
                 assertArrayEquals(expected, ModelStore.load(model.toString()).network().parameters(), 0.0,
-                        branch + ": identical weights after losing an executor");
+                        branch + ", " + engine + " engine: identical weights after losing an executor");
             }
+
+            // an executor lost for good: its worker goes too
+            Path alone = tmp.resolve("never-replaced");
+            String[] cmd = train(master, data, alone, "collective");
+            String[] withStall = new String[cmd.length + 2];
+            withStall[0] = cmd[0];
+            withStall[1] = "--conf";
+            withStall[2] = "spark.sparkmnist.exchange.stallSeconds=5";
+            System.arraycopy(cmd, 1, withStall, 3, cmd.length - 1);
+            String lostLog = trainLosingAnExecutor(env, workers, true, withStall, tmp.resolve("never-replaced.log"));
+            assertTrue(lostLog.contains("1 task slots free for 2 partitions"), "finished on the one slot left: "
+                    + lostLog);
+            assertArrayEquals(expected, ModelStore.load(alone.toString()).network().parameters(), 0.0,
+                    "identical weights after losing an executor that is never replaced");
+            started.remove(pid(workers.get(0)));
 
             // a driver pointed at the wrong state directory fails at once, naming the setting
             Map<String, String> elsewhere = new HashMap<>(env);
             elsewhere.put("SPARK_MNIST_CLUSTER_DIR", tmp.resolve("no-cluster-here").toString());
             assertEquals(2, Scripts.run(elsewhere, tmp.resolve("wrong-dir.log"), 60, train(master, data,
-                    tmp.resolve("never"))));
+                    tmp.resolve("never"), "job")));
             assertTrue(Scripts.read(tmp.resolve("wrong-dir.log")).contains("SPARK_MNIST_CLUSTER_DIR"),
                     Scripts.read(tmp.resolve("wrong-dir.log")));
 
@@ -137,10 +164,10 @@ class ClusterScriptsTest {
     private static final Pattern ROUND_TIMES = Pattern.compile("round time, median: [0-9.]+ s before the executor "
             + "loss \\(\\d+ rounds\\), [0-9.]+ s after the rebalance");
 
-    private static String[] train(String master, Path data, Path out) {
+    private static String[] train(String master, Path data, Path out, String engine) {
         return new String[] {"./submit.sh", "--master", master, "train", "--data-dir", data.toString(), "--out",
             out.toString(), "--hidden", "8", "--iterations", Long.toString(ITERATIONS), "--local-steps", "1",
-            "--batch-size", "32", "--partitions", "2", "--log-every", "10", "--seed", "3"};
+            "--batch-size", "32", "--partitions", "2", "--log-every", "10", "--seed", "3", "--engine", engine};
     }
 
     /**
@@ -148,8 +175,8 @@ class ClusterScriptsTest {
      * JVM options of {@code spark.executor.extraJavaOptions} and the log configuration, then kills one with
      * {@code kill -9}. Returns the log of the run, which must succeed.
      */
-    private static String trainLosingAnExecutor(Map<String, String> env, List<Path> workerPids, String[] cmd, Path log)
-            throws Exception {
+    private static String trainLosingAnExecutor(Map<String, String> env, List<Path> workerPids, boolean withWorker,
+                                                String[] cmd, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("SPARK_HOME");
         pb.environment().putAll(env);
@@ -174,7 +201,15 @@ class ClusterScriptsTest {
                         && args.contains("--add-modules=jdk.incubator.vector"), "executor JVM options: " + args);
             }
             long at = progress(Scripts.read(log));
-            new ProcessBuilder("kill", "-9", Long.toString(executors.get(0).pid())).inheritIO().start().waitFor();
+            if (withWorker) { // the first worker's executor: its worker goes first, so nothing replaces it
+                ProcessHandle victim = executors.stream().filter(h -> h.parent().map(ProcessHandle::pid)
+                        .orElse(-1L) == pidOrZero(workerPids.get(0))).findFirst().orElse(executors.get(0));
+                new ProcessBuilder("kill", "-9", Long.toString(pidOrZero(workerPids.get(0)))).inheritIO().start()
+                        .waitFor();
+                new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start().waitFor();
+            } else {
+                new ProcessBuilder("kill", "-9", Long.toString(executors.get(0).pid())).inheritIO().start().waitFor();
+            }
             assertTrue(driver.waitFor(600, TimeUnit.SECONDS), "driver finishes: " + Scripts.read(log));
             String text = Scripts.read(log);
             assertEquals(0, driver.exitValue(), text);
@@ -199,6 +234,14 @@ class ClusterScriptsTest {
     private static boolean hasExecutorDir(Path work) throws IOException {
         try (Stream<Path> apps = Files.list(work)) {
             return apps.anyMatch(p -> p.getFileName().toString().startsWith("app-"));
+        }
+    }
+
+    private static long pidOrZero(Path file) {
+        try {
+            return pid(file);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
         }
     }
 

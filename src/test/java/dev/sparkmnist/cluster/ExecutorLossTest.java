@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,9 @@ import dev.sparkmnist.testing.SyntheticDigits;
  * a child JVM of this test) trains the same configuration twice; during the second run, at about a third of the
  * way, the test kills one executor JVM with {@code kill -9}. Spark re-runs the lost tasks on the other executor
  * (drawing the same keyed batches), rebuilds the lost cached blocks from the IDX files and the worker starts a
- * replacement executor. The run must finish with exactly the weights of the undisturbed run.
+ * replacement executor. The run must finish with exactly the weights of the undisturbed run. It runs once per
+ * engine: the job-per-round engine re-runs the lost tasks; the collective engine's barrier stage fails as a whole
+ * and the engine starts it again from the newest snapshot, on the executors there are then.
  *
  * <p>Finding the executor's PID: executors are child processes of the worker, which in {@code local-cluster}
  * lives inside the driver JVM; so they are the descendants of the driver's process
@@ -43,8 +46,9 @@ class ExecutorLossTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void runSurvivesAnExecutorKilledMidTrainingWithIdenticalWeights() throws Exception {
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"job", "collective"})
+    void runSurvivesAnExecutorKilledMidTrainingWithIdenticalWeights(String engine) throws Exception {
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 5);
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path sparkHome = ChildJvm.sparkHome(tmp.resolve("spark-home"));
@@ -52,6 +56,7 @@ class ExecutorLossTest {
                 "spark.master", "local-cluster[2,1,1024]",
                 "spark.executor.extraClassPath", ChildJvm.appClasses(),
                 "spark.ui.enabled", "false",
+                "spark.sparkmnist.engine", engine,
                 "spark.driver.host", "127.0.0.1",
                 "spark.driver.bindAddress", "127.0.0.1",
                 "spark.executorEnv.OPENBLAS_NUM_THREADS", "1",
@@ -75,7 +80,9 @@ class ExecutorLossTest {
             new ProcessBuilder("kill", "-9", Long.toString(killedPid)).inheritIO().start().waitFor();
             assertTrue(victim.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS) != null);
             long stepAtKill = step(progress);
-            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill, 600), driver.tail());
+            // (the collective engine may finish the rest before the victim's exit is even seen here)
+            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill || step(progress) == ITERATIONS, 600),
+                    driver.tail());
             nextRoundSeconds = (System.nanoTime() - killTime) / 1e9;
             assertEquals(0, driver.waitFor(600), "driver finishes despite the lost executor; log:\n" + driver.tail());
             assertTrue(step(progress) == ITERATIONS, "the disturbed run completed");
@@ -85,6 +92,12 @@ class ExecutorLossTest {
             driverLog = log;
             assertTrue(log.contains("Lost executor") || log.contains("lost executor") || log.contains("exited"),
                     "Spark noticed the loss; log:\n" + driver.tail());
+            assertTrue(log.contains("engine: " + (engine.equals("job") ? "job per round" : "collective")),
+                    "the forced engine ran; log:\n" + driver.tail());
+            if (engine.equals("collective")) {
+                assertTrue(log.contains("collective stage failed") && log.contains("starting it again from iteration"),
+                        "the engine restarted the stage from its snapshot; log:\n" + driver.tail());
+            }
         }
         double[] a = ModelStore.load(work.resolve("undisturbed").toString()).network().parameters();
         double[] b = ModelStore.load(work.resolve("disturbed").toString()).network().parameters();
