@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
@@ -20,6 +21,7 @@ import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedModel;
+import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.report.RunReport;
 
@@ -47,6 +49,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Also write confusion.png, mistakes.png and report.html into this directory.")
     String reportDir;
 
+    @Option(names = "--overwrite", description = "Replace an existing --metrics-out file or --report-dir folder "
+            + "that evaluate did not write (never a model directory or the input).")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         if ((images == null) != (labels == null)) {
@@ -60,6 +66,30 @@ public final class EvaluateCommand implements Callable<Integer> {
         images = HadoopPaths.qualify(images);
         labels = HadoopPaths.qualify(labels);
         MnistFiles.Split split = images != null ? new MnistFiles.Split(images, labels) : MnistFiles.test(common.dataDir);
+        // Both outputs are checked and claimed before the evaluation, not found unwritable after it.
+        try (OutputClaim metrics = metricsOut == null ? null : OutputClaim.file("evaluate", "--metrics-out",
+                metricsOut, overwrite, EvaluateCommand::isMetrics, model, split.images(), split.labels());
+             OutputClaim report = reportDir == null ? null : OutputClaim.directory("evaluate", "--report-dir",
+                     reportDir, overwrite, false, model, split.images(), split.labels(), common.dataDir)) {
+            evaluate(saved, split);
+            if (report != null) {
+                report.written();
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** True when {@code bytes} are metrics JSON as evaluate writes it (so a new run may replace them). */
+    private static boolean isMetrics(byte[] bytes) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(bytes);
+            return json != null && json.isObject() && json.has("testAccuracy") && json.has("test");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private void evaluate(SavedModel saved, MnistFiles.Split split) throws java.io.IOException {
         InputScaling scaling = saved.metadata().scaling();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {
             JavaSparkContext sc = spark.context();
@@ -68,6 +98,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (set.pixelsPerImage() != saved.network().sizes().inputs()) {
                 throw new dev.sparkmnist.train.InvalidConfigException(split.images() + ": images have "
                         + set.pixelsPerImage() + " pixels but the model expects " + saved.network().sizes().inputs());
+            }
+            try {
+                ClassCount.requireWithin(set.labels(), saved.network().sizes().outputs(), split.labels(),
+                        "the model " + model);
+            } catch (IllegalArgumentException e) {
+                throw new dev.sparkmnist.train.InvalidConfigException(e.getMessage());
             }
             Evaluator.Evaluation evaluation = Evaluator.evaluate(sc, set.blocks(), saved.network(), scaling,
                     RunReport.MISTAKES_SHOWN);
@@ -89,7 +125,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                 System.out.println("report: " + reportDir + "/" + RunReport.REPORT_HTML);
             }
         }
-        return ExitCodes.OK;
     }
 
     /** The training curves saved with the model, or null for a model saved without them (older versions). */

@@ -24,4 +24,18 @@ public final class ExitCodes {
 
     private ExitCodes() {
     }
+
+    /** The constant's name for {@code code} ({@code GATE_REFUSED} for 5), or {@code EXIT_n} for another code. */
+    public static String name(int code) {
+        for (java.lang.reflect.Field f : ExitCodes.class.getFields()) {
+            try {
+                if (f.getType() == int.class && f.getInt(null) == code) {
+                    return f.getName();
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "EXIT_" + code;
+    }
 }

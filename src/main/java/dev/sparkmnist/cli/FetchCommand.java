@@ -20,11 +20,12 @@ import dev.sparkmnist.fetch.Fetcher;
 public final class FetchCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data/mnist",
-            description = "Where the four IDX files go (default: ${DEFAULT-VALUE}).")
+            description = "Where the four IDX files go, any Hadoop path (default: ${DEFAULT-VALUE}).")
     String dataDir;
 
     @Option(names = "--from", paramLabel = "DIR_OR_ARCHIVE",
-            description = "A folder or .zip/.tar/.tar.gz archive that already holds the files (plain or .gz).")
+            description = "A folder or .zip/.tar/.tar.gz archive that already holds the files (plain or .gz); any "
+                    + "Hadoop path (file:///..., hdfs:///...).")
     String from;
 
     @Option(names = "--force", description = "Fetch again and replace files already there.")

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import dev.sparkmnist.augment.AugmentedMnist;
 import dev.sparkmnist.augment.Distortion;
+import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /** {@code generate}: write a larger, distorted MNIST training set (infiMNIST-style) for scale tests. */
@@ -28,6 +29,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--count", required = true, description = "Training records to write (the originals count).")
     int count;
 
+    @Option(names = "--overwrite", description = "Write into an existing --out folder that generate did not write "
+            + "(never the --data-dir itself, a model directory or a registry).")
+    boolean overwrite;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the distortions (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -37,7 +42,11 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new InvalidConfigException("--count must be at least 1, got " + count);
         }
         long t0 = System.nanoTime();
-        AugmentedMnist.Summary s = AugmentedMnist.generate(dataDir, out, count, seed, Distortion.MNIST_DEFAULT);
+        AugmentedMnist.Summary s;
+        try (OutputClaim claim = OutputClaim.directory("generate", "--out", out, overwrite, false, dataDir)) {
+            s = AugmentedMnist.generate(dataDir, out, count, seed, Distortion.MNIST_DEFAULT);
+            claim.written();
+        }
         System.out.printf(Locale.ROOT, "wrote %,d training records (%,d original, %,d distorted) to %s in %.1f s%n",
                 s.count(), s.originals(), s.count() - s.originals(), out, (System.nanoTime() - t0) / 1e9);
         return ExitCodes.OK;

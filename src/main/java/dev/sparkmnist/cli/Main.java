@@ -17,18 +17,29 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /**
+     * Runs the command and ends as its deploy mode requires (see {@link DeployMode}): the exit code in client mode
+     * and locally; in cluster mode a normal return on success and a {@link CommandFailedException} on failure.
+     */
     public static void main(String[] args) {
-        System.exit(run(args));
+        DeployMode.end(run(args), DeployMode.isCluster(), System::exit);
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setDefaultValueProvider(ConfigDefaults.load());
+        cli.setErr(new PrintWriter(System.err, true));
+        try {
+            cli.setDefaultValueProvider(ConfigDefaults.load());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            cli.getErr().println("error: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
         cli.setExecutionExceptionHandler(new ErrorReporter());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setErr(new PrintWriter(System.err, true));
-        return cli.execute(args);
+        int code = cli.execute(args);
+        StatusFile.recordOutcome(cli.getParseResult(), code, cli.getErr());
+        return code;
     }
 
     @Override

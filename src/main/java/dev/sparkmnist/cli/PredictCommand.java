@@ -12,12 +12,14 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.idx.IdxKind;
 import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.ml.BatchPredictions;
 import dev.sparkmnist.ml.IdxScoring;
 import dev.sparkmnist.ml.ImageFolderFrames;
 import dev.sparkmnist.ml.MnistMlpClassificationModel;
+import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.train.InvalidConfigException;
 
@@ -27,7 +29,8 @@ import dev.sparkmnist.train.InvalidConfigException;
  * per image; with labels it prints the accuracy.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Score images with a saved model: one row per image (index, prediction, the 10 probabilities; "
+        description = "Score images with a saved model: one row per image (index, prediction, the model's K class "
+                + "probabilities; "
                 + "label when known), written atomically; prints the accuracy when labels are known.")
 public final class PredictCommand implements Callable<Integer> {
 
@@ -37,7 +40,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--images", required = true, paramLabel = "PATH",
             description = "An IDX images file (plain or .gz), or a folder of .png/.jpg digits: directly in it "
-                    + "(unlabelled) or in sub-folders 0..9 (labelled by them).")
+                    + "(unlabelled) or in sub-folders named by class number 0, 1, ... (labelled by them).")
     String images;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels file for an IDX --images file.")
@@ -46,6 +49,10 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PATH",
             description = "Output directory (any Hadoop path), replaced atomically.")
     String out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out directory that predict did not write "
+            + "(never a model directory, a registry or the input).")
+    boolean overwrite;
 
     @Option(names = "--format", paramLabel = "csv|parquet|json",
             description = "Output format (default: csv for local paths, parquet for other Hadoop file systems).")
@@ -63,21 +70,30 @@ public final class PredictCommand implements Callable<Integer> {
         images = HadoopPaths.qualify(images); // executors have another working directory
         labels = HadoopPaths.qualify(labels);
         out = HadoopPaths.qualify(out);
-        MnistMlpClassificationModel scorer = MnistMlpClassificationModel.load(HadoopPaths.qualify(model));
+        try (OutputClaim claim = OutputClaim.directory("predict", "--out", out, overwrite, false, images, labels,
+                model)) {
+            predict(MnistMlpClassificationModel.load(HadoopPaths.qualify(model)));
+            claim.written();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void predict(MnistMlpClassificationModel scorer) {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist predict")) {
             JavaSparkContext sc = spark.context();
-            SparkSession session = SparkSession.builder().getOrCreate(); // on the context just opened
+            // On the context just opened (builder().getOrCreate() alone warns "Using an existing SparkContext").
+            SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Configuration conf = sc.hadoopConfiguration();
             int p = partitions != null ? partitions : sc.defaultParallelism();
             Dataset<Row> scored;
             if (ImageFolderFrames.isFolder(images, conf)) {
                 if (labels != null) {
                     throw new InvalidConfigException("--labels is for an IDX --images file; an image folder is "
-                            + "labelled by its sub-folders 0..9");
+                            + "labelled by its sub-folders 0, 1, ...");
                 }
-                scored = scorer.transform(ImageFolderFrames.read(session, images, p));
+                scored = scorer.transform(ImageFolderFrames.read(session, images, p, scorer.numClasses()));
             } else {
-                int pixels = IdxReader.readHeader(images, IdxKind.IMAGES).recordBytes(); // no job for the check
+                int pixels = IdxReader.readHeader(MnistFiles.plainOrGzipped(images), IdxKind.IMAGES).recordBytes();
                 if (pixels != scorer.numFeatures()) {
                     throw new InvalidConfigException(images + ": images have " + pixels
                             + " pixels but the model expects " + scorer.numFeatures());
@@ -86,7 +102,8 @@ public final class PredictCommand implements Callable<Integer> {
             }
             BatchPredictions.Format f = format != null ? format : BatchPredictions.Format.defaultFor(out, conf);
             // A bad image or record fails inside a Spark task; ErrorReporter finds its message in the causes.
-            BatchPredictions.Summary summary = BatchPredictions.writeScored(scored, out, f, conf);
+            BatchPredictions.Summary summary = BatchPredictions.writeScored(scored, scorer.numClasses(), out, f,
+                    conf);
             System.out.println("model:       " + model + " (" + scorer.savedModel().network().sizes() + ")");
             System.out.println("images:      " + images + " (" + summary.rows() + ")");
             System.out.println("predictions: " + out + " (" + f.name().toLowerCase(Locale.ROOT) + ")");
@@ -95,6 +112,5 @@ public final class PredictCommand implements Callable<Integer> {
                         100 * summary.accuracy(), summary.correct(), summary.rows());
             }
         }
-        return ExitCodes.OK;
     }
 }

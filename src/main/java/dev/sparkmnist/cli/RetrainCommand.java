@@ -60,8 +60,15 @@ public final class RetrainCommand implements Callable<Integer> {
             + "model directory (written by default, so the registry's current model can be served as it is).")
     boolean noOnnx;
 
+    @Option(names = StatusFile.OPTION, paramLabel = "PATH",
+            description = "Also write the outcome as one line to this file (any Hadoop path), e.g. "
+                    + "'exit=5 outcome=GATE_REFUSED ...', for schedulers that cannot see the exit code (YARN cluster "
+                    + "mode); 'outcome=RUNNING' while the run goes on.")
+    String statusFile;
+
     @Override
     public Integer call() {
+        StatusFile.running(statusFile, "retrain");
         QualityGate gate = new QualityGate(minAccuracy, maxDrop);
         if (keep != null && keep < 1) {
             throw new dev.sparkmnist.train.InvalidConfigException("--keep must be at least 1, got " + keep);

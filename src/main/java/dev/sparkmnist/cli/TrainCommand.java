@@ -14,6 +14,7 @@ import dev.sparkmnist.fetch.MnistFetch;
 import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.pipeline.Presets;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.pipeline.TrainingJob;
@@ -60,7 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
     Long evalEvery;
 
     @Option(names = "--class-names", split = ",", paramLabel = "NAME,...",
-            description = "A name for each class 0, 1, ..., in order, stored in the model and shown in its report "
+            description = "A name for each class 0, 1, ..., in order (their number is the model's classes, K; without "
+                    + "names K is the largest label plus one), stored in the model and shown in its report "
                     + "(default: classes.txt in --data-dir, one name a line, else the --init-from model's names, "
                     + "else the class numbers).")
     List<String> classNames;
@@ -70,6 +72,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + "on them (metrics.json: validation); the model is still the last one, never chosen by a score "
                     + "(default: 0, none).")
     int validation;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out directory that train did not write (a "
+            + "model directory saved otherwise, or any other folder; never a registry, the data or --init-from).")
+    boolean overwrite;
 
     @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
     boolean offline;
@@ -83,6 +89,16 @@ public final class TrainCommand implements Callable<Integer> {
         String outDir = out != null ? out : "models/" + p.name();
         ObjectStores.warnIfRenameIsCopy(outDir, "model directory");
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
+        try (OutputClaim claim = OutputClaim.directory("train", "--out", outDir, overwrite, true, common.dataDir,
+                initFrom)) {
+            train(p, outDir, continued, checkpointing);
+            claim.written();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void train(Presets.Preset p, String outDir, ModelMetadata continued,
+                       dev.sparkmnist.checkpoint.CheckpointOptions checkpointing) {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train")) {
             JavaSparkContext sc = spark.context();
             training.applyEngine(sc);
@@ -97,7 +113,6 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.print(result.metrics().toText(result.classNames()));
             System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
         }
-        return ExitCodes.OK;
     }
 
     private long evalEvery() {

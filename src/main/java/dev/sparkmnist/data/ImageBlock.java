@@ -10,7 +10,7 @@ import java.io.Serializable;
  * @param count       number of records
  * @param pixelsPerImage rows * cols
  * @param pixels      {@code count * pixelsPerImage} unsigned bytes, image after image
- * @param labels      {@code count} labels 0..9
+ * @param labels      {@code count} labels 0..K-1, one unsigned byte each
  */
 public record ImageBlock(long firstRecord, int count, int pixelsPerImage, byte[] pixels, byte[] labels)
         implements Serializable {
@@ -24,6 +24,6 @@ public record ImageBlock(long firstRecord, int count, int pixelsPerImage, byte[]
 
     /** The label of record {@code i} of this block. */
     public int label(int i) {
-        return labels[i];
+        return labels[i] & 0xff;
     }
 }

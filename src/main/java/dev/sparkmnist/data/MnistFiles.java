@@ -53,6 +53,16 @@ public final class MnistFiles {
         return found;
     }
 
+    /**
+     * {@code path} when it exists, else {@code path.gz} when that does (as {@code --data-dir} takes either), else
+     * {@code path}, for the reader to refuse by name.
+     */
+    public static String plainOrGzipped(String path) {
+        Path p = new Path(path);
+        String found = p.getParent() == null ? null : find(p.getParent().toString(), p.getName());
+        return found != null ? found : path;
+    }
+
     private static String find(String dataDir, String name) {
         try {
             for (String candidate : new String[] {name, name + ".gz"}) {

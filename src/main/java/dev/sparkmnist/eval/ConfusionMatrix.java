@@ -60,13 +60,16 @@ public record ConfusionMatrix(int classes, long[] counts) implements Serializabl
         return t == 0 ? 0 : (double) correct() / t;
     }
 
-    /** Fraction of the samples of class {@code k} classified as {@code k} (recall). */
+    /**
+     * Fraction of the samples of class {@code k} classified as {@code k} (recall); NaN when the set has no sample of
+     * class {@code k}, which the tables, {@code metrics.json} and the report show as n/a.
+     */
     public double classAccuracy(int k) {
         long row = 0;
         for (int p = 0; p < classes; p++) {
             row += count(k, p);
         }
-        return row == 0 ? 0 : (double) count(k, k) / row;
+        return row == 0 ? Double.NaN : (double) count(k, k) / row;
     }
 
     /** The matrix as rows of counts, for JSON and charts. */
@@ -106,7 +109,9 @@ public record ConfusionMatrix(int classes, long[] counts) implements Serializabl
             for (int p = 0; p < classes; p++) {
                 sb.append(String.format(Locale.ROOT, "%7d", count(t, p)));
             }
-            sb.append(String.format(Locale.ROOT, "   %7.2f%%%n", 100 * classAccuracy(t)));
+            double accuracy = classAccuracy(t);
+            sb.append(Double.isNaN(accuracy) ? String.format(Locale.ROOT, "   %8s%n", "n/a")
+                    : String.format(Locale.ROOT, "   %7.2f%%%n", 100 * accuracy));
         }
         return sb.toString();
     }

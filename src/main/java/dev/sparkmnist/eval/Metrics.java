@@ -1,6 +1,8 @@
 package dev.sparkmnist.eval;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -73,9 +75,10 @@ public record Metrics(ConfusionMatrix train, ConfusionMatrix test, ConfusionMatr
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accuracy", c.accuracy());
         m.put("samples", c.total());
-        double[] perClass = new double[c.classes()];
-        for (int k = 0; k < perClass.length; k++) {
-            perClass[k] = c.classAccuracy(k);
+        List<Double> perClass = new ArrayList<>(c.classes()); // null: n/a, the set has no sample of the class
+        for (int k = 0; k < c.classes(); k++) {
+            double a = c.classAccuracy(k);
+            perClass.add(Double.isNaN(a) ? null : a);
         }
         m.put("perClassAccuracy", perClass);
         m.put("confusion", c.rows());

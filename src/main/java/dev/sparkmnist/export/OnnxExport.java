@@ -14,13 +14,15 @@ import dev.sparkmnist.model.SavedModel;
 /**
  * Exports a saved model directory as one ONNX file, loadable by ONNX Runtime (Java, Python, C#, JavaScript),
  * Triton and other serving stacks: input {@code pixels} float [N, 784] of raw values 0..255, outputs
- * {@code probabilities} float [N, 10] and {@code label} int64 [N] (see {@link OnnxGraph}), the model's own input
+ * {@code probabilities} float [N, K] and {@code label} int64 [N] (see {@link OnnxGraph}), the model's own input
  * scaling inside the graph and its provenance in the metadata (see {@link OnnxMetadata}). The file is built with the
  * classes protoc generates from ONNX's published {@code onnx.proto}, and written atomically.
  */
 public final class OnnxExport {
     /** The name {@code retrain} gives the exported model inside each registry version. */
     public static final String FILE_NAME = "model.onnx";
+    /** The ONNX producer name of an exported file. */
+    static final String PRODUCER = "spark-mnist";
     /** The graph's input: float [N, inputs], raw pixel values 0..255. */
     public static final String INPUT = "pixels";
     /** The graph's first output: float [N, classes], each row summing to 1. */
@@ -57,6 +59,15 @@ public final class OnnxExport {
         return new Written(out, bytes.length, model);
     }
 
+    /** True when {@code bytes} are an ONNX model this program exported (so a new export may replace it). */
+    public static boolean isExport(byte[] bytes) {
+        try {
+            return PRODUCER.equals(ModelProto.parseFrom(bytes).getProducerName());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+
     /**
      * The ONNX model of {@code saved}.
      *
@@ -67,7 +78,7 @@ public final class OnnxExport {
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(Version.IR_VERSION_VALUE)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxGraph.OPSET))
-                .setProducerName("spark-mnist")
+                .setProducerName(PRODUCER)
                 .setDocString("MNIST-style classifier trained by spark-mnist. Input 'pixels': float [N, "
                         + saved.network().sizes().inputs() + "], raw values 0..255. Outputs 'probabilities' and "
                         + "'label' (the most probable class).")

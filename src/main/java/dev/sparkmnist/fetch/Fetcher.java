@@ -114,13 +114,16 @@ public final class Fetcher {
             Path target = staging.resolve(f.name());
             try {
                 source.fetch(f, target);
-                Verifier.verify(target.toString(), f);
+                // A URI: a bare path would be resolved against fs.defaultFS, which may be HDFS.
+                Verifier.verify(target.toUri().toString(), f);
                 report.add(source.describe(), f.name(), true, "verified, sha256 " + f.sha256().substring(0, 12) + "...");
                 log.println("fetch: " + f.name() + " verified (from " + source.describe() + ")");
                 it.remove();
             } catch (SourceException | VerificationException e) {
                 deleteQuietly(target);
-                String why = e.getMessage().replace(target.toString(), "download of " + f.name());
+                String why = e.getMessage().replace(target.toUri().toString(), "download of " + f.name())
+                        .replace("file:" + target, "download of " + f.name())
+                        .replace(target.toString(), "download of " + f.name());
                 report.add(source.describe(), f.name(), false, why);
                 log.println("fetch: " + f.name() + " from " + source.describe() + " failed: " + why);
                 if (e instanceof SourceException se && se.sourceDown()) {
@@ -139,7 +142,7 @@ public final class Fetcher {
             switch (kind) {
                 case "local" -> {
                     if (from != null) {
-                        out.add(work -> new LocalSource(Path.of(from), names, work, "local " + from));
+                        out.add(work -> new LocalSource(from, names, work, "local " + from));
                     }
                 }
                 case "mirrors" -> settings.mirrors().forEach(url -> out.add(work -> new MirrorSource(url, http, work)));

@@ -45,7 +45,7 @@ final class NpmSource implements Source {
         }
         if (tarball == null) {
             try {
-                tarball = new LocalSource(pack(), names, workDir.resolve("unpacked"), describe());
+                tarball = new LocalSource(pack().toUri().toString(), names, workDir.resolve("unpacked"), describe());
             } catch (SourceException e) {
                 failure = e;
                 throw e;

@@ -123,20 +123,15 @@ public final class IdxReader {
         return out;
     }
 
-    /** Reads every label and checks each is a digit 0..9. */
+    /**
+     * Reads every label (one unsigned byte each, so 0..255); which of them a model can take is checked where the
+     * number of classes is known ({@code ClassCount}).
+     */
     public static byte[] readLabels(IdxHeader header) {
         if (header.count() > Integer.MAX_VALUE - 16) {
             throw new IdxFormatException(header.path() + ": " + header.count() + " labels is more than one file may hold");
         }
-        byte[] labels = readRecords(header, 0, (int) header.count());
-        for (int i = 0; i < labels.length; i++) {
-            int label = labels[i] & 0xff;
-            if (label > 9) {
-                throw new IdxFormatException(String.format("%s: label %d at record %d is out of range 0..9",
-                        header.path(), label, i));
-            }
-        }
-        return labels;
+        return readRecords(header, 0, (int) header.count());
     }
 
     /** Checks that an images file and a labels file describe the same number of records. */

@@ -29,8 +29,9 @@ import static org.apache.spark.sql.functions.sum;
 /**
  * Batch scoring, the heart of {@code ./submit.sh predict}: a model's predictions for every image of a DataFrame
  * (from {@link IdxFrames} or {@link ImageFolderFrames}), written as one row per image ({@code index}, {@code path}
- * for image folders, {@code label} when known, {@code prediction}, {@code probability}: the ten class probabilities
- * as an array, or as columns {@code probability_0} ... {@code probability_9} in CSV, which has no arrays), and the
+ * for image folders, {@code label} when known, {@code prediction}, {@code probability}: the model's K class
+ * probabilities as an array, or as columns {@code probability_0} ... {@code probability_<K-1>} in CSV, which has no
+ * arrays), and the
  * accuracy when labels are known.
  *
  * <p>The output is a Spark output directory (part files), written under a hidden temporary name beside the target
@@ -69,19 +70,21 @@ public final class BatchPredictions {
     /** Scores {@code images} with {@code model} (its spark.ml transform) and writes the rows to {@code out}. */
     public static Summary write(MnistMlpClassificationModel model, Dataset<Row> images, String out, Format format,
                                 Configuration conf) {
-        return writeScored(model.transform(images), out, format, conf);
+        return writeScored(model.transform(images), model.numClasses(), out, format, conf);
     }
 
     /**
      * As {@link #write} for rows already scored: {@code index}, optional {@code path} and {@code label}, and the
-     * {@code prediction} and {@code probability} columns of the spark.ml model ({@link IdxScoring} gives them).
+     * {@code prediction} and {@code probability} columns of the spark.ml model ({@link IdxScoring} gives them), of a
+     * model with {@code classes} classes.
      */
-    public static Summary writeScored(Dataset<Row> images, String out, Format format, Configuration conf) {
+    public static Summary writeScored(Dataset<Row> images, int classes, String out, Format format,
+                                      Configuration conf) {
         boolean labelled = Arrays.asList(images.columns()).contains(IdxFrames.LABEL);
         // The counts are observed while the rows are written: one pass over the images, nothing cached.
         Observation counts = new Observation("predictions");
         Column correct = labelled ? col(IdxFrames.LABEL).equalTo(col("prediction")).cast("long") : lit(0L);
-        Dataset<Row> scored = images.select(columns(images, format))
+        Dataset<Row> scored = images.select(columns(images, format, classes))
                 .observe(counts, count(lit(1)).as("rows"), coalesce(sum(correct), lit(0L)).as("correct"));
         writeAtomically(scored, out, format, conf);
         Map<String, Object> observed;
@@ -95,7 +98,7 @@ public final class BatchPredictions {
                 ((Number) observed.get("correct")).longValue(), labelled);
     }
 
-    private static Column[] columns(Dataset<Row> images, Format format) {
+    private static Column[] columns(Dataset<Row> images, Format format, int classes) {
         List<Column> cols = new ArrayList<>();
         cols.add(col(IdxFrames.INDEX));
         for (String optional : new String[] {ImageFolderFrames.PATH, IdxFrames.LABEL}) {
@@ -106,7 +109,7 @@ public final class BatchPredictions {
         cols.add(col("prediction").cast("int").as("prediction"));
         Column probability = vector_to_array(col("probability"), "float64");
         if (format == Format.CSV) {
-            for (int k = 0; k < 10; k++) {
+            for (int k = 0; k < classes; k++) {
                 cols.add(probability.getItem(k).as("probability_" + k));
             }
         } else {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.ImageBlock;
 
 /**
@@ -34,6 +35,10 @@ final class FrameBlocks {
 
     /** The materialised, cached blocks and how many records they hold; unpersist the blocks when done. */
     record Blocks(JavaRDD<ImageBlock> rdd, long records) {
+        /** The largest label plus one (one small job over the cached blocks). */
+        int classSpan() {
+            return rdd.map(b -> ClassCount.span(b.labels())).reduce(Math::max);
+        }
     }
 
     /** What a row must look like: the columns (with their param names, for messages) and the vector size. */
@@ -101,8 +106,9 @@ final class FrameBlocks {
                 throw new BadInputException(column + ": null label" + where);
             }
             double label = row.getDouble(0);
-            if (!(label >= 0 && label <= 9 && label == Math.rint(label))) {
-                throw new BadInputException(column + ": label " + label + where + " is not a digit 0..9");
+            if (!(label >= 0 && label < ClassCount.MAX && label == Math.rint(label))) {
+                throw new BadInputException(column + ": label " + label + where + " is not a class number 0.."
+                        + (ClassCount.MAX - 1));
             }
             return (int) label;
         }

@@ -39,7 +39,7 @@ public final class IdxScoring {
                                      String labels, int partitions) {
         boolean labelled = labels != null;
         InputScaling s = model.scaling();
-        JavaRDD<Row> rows = IdxFrames.blocks(spark, images, labels, partitions)
+        JavaRDD<Row> rows = IdxFrames.blocks(spark, images, labels, partitions, model.numClasses())
                 .flatMap(new ScoreBlock(model.weights(spark.sparkContext()), s.factor(), s.offset(), labelled));
         List<StructField> fields = new ArrayList<>(IdxFrames.schema(labelled).toList().size());
         for (StructField f : IdxFrames.schema(labelled).fields()) {

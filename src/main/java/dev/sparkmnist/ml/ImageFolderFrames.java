@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.fs.HadoopConf;
 
 /**
@@ -62,7 +63,18 @@ public final class ImageFolderFrames {
 
     /** The DataFrame of the images under {@code dir}, in at most {@code partitions} partitions. */
     public static Dataset<Row> read(SparkSession spark, String dir, int partitions) {
+        return read(spark, dir, partitions, ClassCount.MAX);
+    }
+
+    /** As {@link #read(SparkSession, String, int)}, refusing a sub-folder that is not one of {@code classes}. */
+    public static Dataset<Row> read(SparkSession spark, String dir, int partitions, int classes) {
         List<ImageFile> files = list(dir, spark.sparkContext().hadoopConfiguration());
+        for (ImageFile f : files) {
+            if (f.label() >= classes) {
+                throw new BadInputException(new Path(f.path()).getParent() + ": sub-folder " + f.label()
+                        + " is not one of the model's " + classes + " classes (0.." + (classes - 1) + ")");
+            }
+        }
         boolean labelled = files.get(0).label() >= 0;
         int p = Math.max(1, Math.min(partitions, files.size()));
         JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(files, p)
@@ -89,9 +101,9 @@ public final class ImageFolderFrames {
                     continue;
                 }
                 if (s.isDirectory()) {
-                    if (!name.matches("[0-9]")) {
+                    if (!name.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(name) >= ClassCount.MAX) {
                         throw new BadInputException(s.getPath() + ": a sub-folder of an image folder must be named "
-                                + "by its digit, 0 to 9");
+                                + "by its class number, 0 to " + (ClassCount.MAX - 1));
                     }
                     digitFolders.add(s);
                 } else {

@@ -28,19 +28,19 @@ import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.nn.Workspace;
 
 /**
- * A trained network as a spark.ml model: {@code transform} adds {@code rawPrediction}, {@code probability} (the
- * ten softmax outputs) and {@code prediction} (the most probable digit) to a DataFrame with a features column.
- * Trained by {@link MnistMlpClassifier} or by {@code ./submit.sh train}: both write, and this class reads, the same
- * model directory ({@code model.json} and the {@code .npy} weights, see {@code ModelStore}), on any Hadoop path,
- * through {@link #write()} and {@link #load(String)}.
+ * A trained network as a spark.ml model: {@code transform} adds {@code rawPrediction}, {@code probability} (the K
+ * softmax outputs, K = {@link #numClasses()}) and {@code prediction} (the most probable class) to a DataFrame with
+ * a features column. Trained by {@link MnistMlpClassifier} or by {@code ./submit.sh train}: both write, and this
+ * class reads, the same model directory ({@code model.json} and the {@code .npy} weights, see {@code ModelStore}),
+ * on any Hadoop path, through {@link #write()} and {@link #load(String)}.
  *
  * <p>{@code transform} scores each partition in blocks of rows ({@link BlockTransform}: one matrix product per layer
  * in single precision, {@link BlockScorer}), with the input scaling stored in the model; the weights reach each
  * executor once, as a broadcast. Its probabilities equal those {@code ./submit.sh evaluate} computes (the double
  * {@link ForwardPass}, which {@link #predictRaw} still runs for a single vector) to float rounding, 1e-6 at most on
- * MNIST. Since the pass ends in the softmax, {@code rawPrediction} holds the same
- * probabilities as {@code probability} (spark.ml only asks that its largest entry be the prediction); spark.ml's
- * own multilayer perceptron puts the logits there instead.
+ * MNIST. Since the pass ends in the softmax, {@code rawPrediction} holds the same K probabilities as
+ * {@code probability} (spark.ml only asks that its largest entry be the prediction); spark.ml's own multilayer
+ * perceptron puts the logits there instead.
  */
 public final class MnistMlpClassificationModel
         extends ProbabilisticClassificationModel<Vector, MnistMlpClassificationModel> implements MLWritable {
@@ -169,7 +169,7 @@ public final class MnistMlpClassificationModel
         return broadcast;
     }
 
-    /** The ten class probabilities of one image (see the class comment for why these are also the raw scores). */
+    /** The K class probabilities of one image (see the class comment for why these are also the raw scores). */
     @Override
     public Vector predictRaw(Vector features) {
         int inputs = network.sizes().inputs();

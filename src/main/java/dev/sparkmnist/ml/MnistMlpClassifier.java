@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -45,17 +46,21 @@ import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
 /**
- * The spark.ml Estimator of the 784-H-10 tanh/softmax network: put it in a {@code Pipeline}, tune it with
- * {@code CrossValidator}, evaluate its output with {@code MulticlassClassificationEvaluator}. {@code fit} turns the
- * DataFrame's (label, features) rows into the compact byte blocks ({@link FrameBlocks}) and trains them with the
- * same {@link DistributedTrainer} as {@code ./submit.sh train}, with one phase made of this estimator's params
- * (their defaults are the {@code default} preset's); the result is a {@link MnistMlpClassificationModel}.
+ * The spark.ml Estimator of the 784-H-K tanh/softmax network (K classes, from the labels): put it in a
+ * {@code Pipeline}, tune it with {@code CrossValidator}, evaluate its output with
+ * {@code MulticlassClassificationEvaluator}. {@code fit} turns the DataFrame's (label, features) rows into the
+ * compact byte blocks ({@link FrameBlocks}) and trains them with the same {@link DistributedTrainer} as
+ * {@code ./submit.sh train}, with one phase made of this estimator's params (their defaults are the {@code default}
+ * preset's); the result is a {@link MnistMlpClassificationModel}.
  *
- * <p>Written in Java as a subclass of {@link ProbabilisticClassifier}, as spark.ml expects; the one departure from a
- * Scala implementation is {@link ConstructionUid}, which gives the inherited Scala params their owner's uid.
+ * <p>Written in Java as a subclass of {@link ProbabilisticClassifier}, as spark.ml expects; the one departure from
+ * a Scala implementation is {@link ConstructionUid}, which gives the inherited Scala params their owner's uid.
  * {@code featuresCol} holds 784-element vectors (images of 28x28, or {@code inputSize}) of pixel values 0..255, or
- * 0..1 with {@code featureRange = "unit"}; {@code labelCol} holds digits 0..9. Params are checked when set; the
- * data is checked row by row, and a bad row stops {@code fit} with one message naming the column.
+ * 0..1 with {@code featureRange = "unit"}; {@code labelCol} holds class numbers 0..K-1 (K up to 256: the largest
+ * label plus one, or the {@code initialModel}'s). Spark's shared param names ({@code maxIter}, {@code stepSize},
+ * {@code regParam}, {@code blockSize}, {@code seed}, MLPC's {@code layers}) work beside this estimator's earlier
+ * ones, kept as aliases. Params are checked when set; the data is checked row by row, and a bad row stops
+ * {@code fit} with one message naming the column.
  */
 public final class MnistMlpClassifier
         extends ProbabilisticClassifier<Vector, MnistMlpClassifier, MnistMlpClassificationModel>
@@ -81,6 +86,14 @@ public final class MnistMlpClassifier
     private final Param<String> initialModel;
     private final IntParam maxPartitions;
     private final IntParam logEvery;
+    // Spark's shared names (HasMaxIter, HasStepSize, HasRegParam, HasBlockSize, MLPC's layers); today's names above
+    // stay as their aliases. Defined here rather than mixed in: a Java class cannot run a Scala trait's val
+    // initialisers, which those traits need.
+    private final IntParam maxIter;
+    private final DoubleParam stepSize;
+    private final DoubleParam regParam;
+    private final IntParam blockSize;
+    private final IntArrayParam layers;
 
     public MnistMlpClassifier() {
         this(Identifiable$.MODULE$.randomUID("mnistMlp"));
@@ -126,6 +139,17 @@ public final class MnistMlpClassifier
         maxPartitions = new IntParam(this, "maxPartitions", "training partitions at most (the DataFrame's are "
                 + "coalesced to this many; the default keeps its accuracy up to 64)", ParamValidators.gtEq(1));
         logEvery = new IntParam(this, "logEvery", "iterations between progress log lines", ParamValidators.gtEq(1));
+        maxIter = new IntParam(this, "maxIter", "maximum number of iterations (>= 1): mini-batches to train; alias "
+                + "iterations", ParamValidators.gtEq(1));
+        stepSize = new DoubleParam(this, "stepSize", "step size to be used for each iteration of optimization "
+                + "(> 0), on the batch-summed gradient; alias learningRate", ParamValidators.gt(0));
+        regParam = new DoubleParam(this, "regParam", "regularization parameter (>= 0): L2 strength; alias lambda",
+                ParamValidators.gtEq(0));
+        blockSize = new IntParam(this, "blockSize", "block size for stacking input data in matrices: samples per "
+                + "mini-batch, over all partitions; alias batchSize", ParamValidators.gtEq(1));
+        layers = new IntArrayParam(this, "layers", "sizes of layers from input layer to output layer: [inputs, "
+                + "hidden, classes]; the last must be the data's number of classes; sets inputSize and hiddenUnits",
+                (scala.Function1<int[], Object>) MnistMlpClassifier::validLayers);
         setDefault(hiddenUnits, Presets.DEFAULT.hidden());
         setDefault(scaling, Presets.DEFAULT.scaling().name().toLowerCase(Locale.ROOT));
         setDefault(featureRange, "pixels");
@@ -141,6 +165,10 @@ public final class MnistMlpClassifier
         setDefault(seed, 42L);
         setDefault(maxPartitions, 64);
         setDefault(logEvery, 100);
+        setDefault(maxIter, (int) DEFAULTS.iterations());
+        setDefault(stepSize, DEFAULTS.learningRate());
+        setDefault(regParam, DEFAULTS.lambda());
+        setDefault(blockSize, DEFAULTS.batchSize());
     }
 
     @Override
@@ -176,21 +204,30 @@ public final class MnistMlpClassifier
         InputScaling inputScaling = parent != null && !isSet(scaling)
                 ? MnistMlpClassificationModel.scalingOf(parent.metadata())
                 : InputScaling.of(InputScaling.Kind.parse(value(scaling)));
-        int hidden = parent != null && !isSet(hiddenUnits) ? parent.network().sizes().hidden() : value(hiddenUnits);
-        int inputs = parent != null ? parent.network().sizes().inputs() : value(inputSize);
+        int[] shape = isSet(layers) ? getOrDefault(layers) : null;
+        int hidden = shape != null ? agreeing(hiddenUnits, shape[1]) : parent != null && !isSet(hiddenUnits)
+                ? parent.network().sizes().hidden() : value(hiddenUnits);
+        int inputs = parent != null ? parent.network().sizes().inputs() : shape != null ? shape[0] : value(inputSize);
+        int batch = resolved(blockSize, batchSize);
         FrameBlocks.Blocks blocks = FrameBlocks.of(dataset, new FrameBlocks.RowSpec(getLabelCol(), getFeaturesCol(),
                 FeatureRange.of(value(featureRange)), inputs), value(maxPartitions));
         try {
-            long iters = value(epochs) > 0 ? Math.max(1, (long) Math.ceil(value(epochs) * blocks.records() / value(batchSize)))
-                    : value(iterations);
-            PhaseConfig phase = new PhaseConfig(iters, value(batchSize), value(learningRate), value(lambda), value(momentum),
-                    value(localSteps), LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)),
+            long iters = value(epochs) > 0 ? Math.max(1, (long) Math.ceil(value(epochs) * blocks.records() / batch))
+                    : resolved(maxIter, iterations);
+            PhaseConfig phase = new PhaseConfig(iters, batch, resolved(stepSize, learningRate),
+                    resolved(regParam, lambda), value(momentum), value(localSteps),
+                    LearningRateSchedule.valueOf(value(schedule).toUpperCase(Locale.ROOT)),
                     DEFAULTS.nesterov(), DEFAULTS.labelSmoothing());
             TrainingConfig config = TrainingJob.resolveScaling(new TrainingConfig(hidden, value(seed), inputScaling,
                     blocks.rdd().getNumPartitions(), value(logEvery), List.of(phase)),
                     inputScaling.needsStatistics() ? PixelStatistics.of(blocks.rdd()) : null);
+            int classes = classes(parent, blocks.classSpan());
+            if (shape != null && shape[2] != classes) {
+                throw new BadInputException("layers " + java.util.Arrays.toString(shape) + ": the data has " + classes
+                        + " classes, so the last layer must have " + classes + " units");
+            }
             Network start = parent != null ? continued(parent, config)
-                    : Network.initialise(new LayerSizes(inputs, hidden, 10), config.seed());
+                    : Network.initialise(new LayerSizes(inputs, hidden, classes), config.seed());
             LOG.info("fit: {} records in {} partitions, {}", blocks.records(), config.partitions(), start.sizes());
             long t0 = System.nanoTime();
             TrainingState end = new DistributedTrainer(sc, config, Presets.DEFAULT.sampling().sampler(),
@@ -198,7 +235,8 @@ public final class MnistMlpClassifier
                     EnginePlanner.choose(sc, config, config.partitions(), start.sizes()))
                     .train(blocks.rdd(), TrainingState.start(start));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            ConfusionMatrix train = Evaluator.confusion(sc, blocks.rdd(), end.network(), inputScaling);
+            // The resolved scaling (standard's learnt values), the one saved with the model and used to score.
+            ConfusionMatrix train = Evaluator.confusion(sc, blocks.rdd(), end.network(), config.scaling());
             LOG.info("fit: trained in {} s, training accuracy {}", String.format(Locale.ROOT, "%.1f", seconds),
                     train.accuracy());
             return new MnistMlpClassificationModel(uid(), new SavedModel(end.network(),
@@ -206,6 +244,62 @@ public final class MnistMlpClassifier
         } finally {
             blocks.rdd().unpersist(false);
         }
+    }
+
+    /**
+     * K: the initial model's outputs (the labels must be among them), else the largest label plus one; a
+     * {@code numClasses} param would only restate the data, as in spark.ml's own classifiers.
+     */
+    private int classes(SavedModel parent, int span) {
+        if (parent == null) {
+            if (span < 2) {
+                throw new BadInputException("labelCol '" + getLabelCol() + "': every label is 0; a classifier needs "
+                        + "at least 2 classes");
+            }
+            return span;
+        }
+        int classes = parent.network().sizes().outputs();
+        if (span > classes) {
+            throw new BadInputException(String.format("labelCol '%s': label %d is not one of the %d classes of "
+                    + "initialModel %s", getLabelCol(), span - 1, classes, value(initialModel)));
+        }
+        return classes;
+    }
+
+    /**
+     * The value of a param known by Spark's name ({@code canonical}) and by this estimator's earlier one
+     * ({@code alias}): whichever is set (a ParamMap or a saved estimator may set either); both set must agree.
+     */
+    private int resolved(IntParam canonical, IntParam alias) {
+        return (Integer) either(canonical, alias);
+    }
+
+    private double resolved(DoubleParam canonical, DoubleParam alias) {
+        return (Double) either(canonical, alias);
+    }
+
+    private Object either(Param<Object> canonical, Param<Object> alias) {
+        Object a = getOrDefault(alias);
+        Object c = getOrDefault(canonical);
+        if (isSet(canonical) && isSet(alias) && !a.equals(c)) {
+            throw new BadInputException(canonical.name() + " " + c + " and its alias " + alias.name() + " " + a
+                    + " disagree; set one of them");
+        }
+        return isSet(alias) && !isSet(canonical) ? a : c;
+    }
+
+    /** {@code fromLayers} (the hidden width {@code layers} gives), refused when {@code param} is set otherwise. */
+    private int agreeing(IntParam param, int fromLayers) {
+        if (isSet(param) && value(param) != fromLayers) {
+            throw new BadInputException("layers gives " + fromLayers + " hidden units but " + param.name() + " is "
+                    + value(param) + "; set one of them");
+        }
+        return fromLayers;
+    }
+
+    private static boolean validLayers(int[] sizes) {
+        return sizes.length == 3 && sizes[0] >= 1 && sizes[0] <= 1 << 20 && sizes[1] >= 1 && sizes[1] <= 100_000
+                && sizes[2] >= 2 && sizes[2] <= dev.sparkmnist.data.ClassCount.MAX;
     }
 
     /** The initial model's network, checked against what this estimator was asked for. */
@@ -309,12 +403,70 @@ public final class MnistMlpClassifier
         return logEvery;
     }
 
-    public int getHiddenUnits() {
-        return value(hiddenUnits);
+    public IntParam maxIter() {
+        return maxIter;
     }
 
+    public DoubleParam stepSize() {
+        return stepSize;
+    }
+
+    public DoubleParam regParam() {
+        return regParam;
+    }
+
+    public IntParam blockSize() {
+        return blockSize;
+    }
+
+    public IntArrayParam layers() {
+        return layers;
+    }
+
+    public int getHiddenUnits() {
+        return isSet(layers) ? getOrDefault(layers)[1] : value(hiddenUnits);
+    }
+
+    /** The step size, set as {@code stepSize} or as {@code learningRate}. */
     public double getLearningRate() {
-        return value(learningRate);
+        return resolved(stepSize, learningRate);
+    }
+
+    public double getStepSize() {
+        return resolved(stepSize, learningRate);
+    }
+
+    public int getMaxIter() {
+        return resolved(maxIter, iterations);
+    }
+
+    public double getRegParam() {
+        return resolved(regParam, lambda);
+    }
+
+    public int getBlockSize() {
+        return resolved(blockSize, batchSize);
+    }
+
+    public MnistMlpClassifier setMaxIter(int value) {
+        return with(maxIter, (Object) value);
+    }
+
+    public MnistMlpClassifier setStepSize(double value) {
+        return with(stepSize, (Object) value);
+    }
+
+    public MnistMlpClassifier setRegParam(double value) {
+        return with(regParam, (Object) value);
+    }
+
+    public MnistMlpClassifier setBlockSize(int value) {
+        return with(blockSize, (Object) value);
+    }
+
+    /** {@code [inputs, hidden, classes]}, as spark.ml's MultilayerPerceptronClassifier takes them. */
+    public MnistMlpClassifier setLayers(int[] value) {
+        return with(layers, value);
     }
 
     public MnistMlpClassifier setHiddenUnits(int value) {

@@ -96,6 +96,7 @@ public final class ModelStore {
             if (!fs.exists(root)) {
                 throw new ModelFormatException(dir + ": no such model directory");
             }
+            requireModelNotPipeline(fs, root, dir);
             ModelMetadata meta;
             try {
                 meta = Json.MAPPER.readValue(read(fs, new Path(root, MODEL_JSON), dir), ModelMetadata.class);
@@ -136,11 +137,12 @@ public final class ModelStore {
             LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
             // Each array is decoded from its file (whose length must match its shape) before the parameter
             // vector is allocated, so memory never exceeds what the files on disk justify.
+            Map<String, String> files = weightFileNames(meta, dir);
             double[][] blocks = {
-                array(fs, root, dir, "W1.npy", sizes.inputs(), sizes.hidden()),
-                array(fs, root, dir, "b1.npy", sizes.hidden()),
-                array(fs, root, dir, "W2.npy", sizes.hidden(), sizes.outputs()),
-                array(fs, root, dir, "b2.npy", sizes.outputs())};
+                array(fs, root, dir, files.get("W1"), sizes.inputs(), sizes.hidden()),
+                array(fs, root, dir, files.get("b1"), sizes.hidden()),
+                array(fs, root, dir, files.get("W2"), sizes.hidden(), sizes.outputs()),
+                array(fs, root, dir, files.get("b2"), sizes.outputs())};
             double[] p = new double[sizes.parameterCount()];
             int at = 0;
             for (double[] b : blocks) {
@@ -151,6 +153,43 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new ModelFormatException(dir + ": cannot load model: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where {@code model.json}'s {@code weightFiles} says each array is (W1, b1, W2, b2; the standard names when it
+     * says nothing): plain {@code .npy} file names in the model directory, never a path out of it.
+     */
+    private static Map<String, String> weightFileNames(ModelMetadata meta, String dir) {
+        Map<String, String> given = meta.weightFiles() == null ? ModelMetadata.WEIGHT_FILES : meta.weightFiles();
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String array : ModelMetadata.WEIGHT_FILES.keySet()) {
+            String name = given.get(array);
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*\\.npy")) {
+                throw new ModelFormatException(dir + "/" + MODEL_JSON + ": weightFiles must name a .npy file in the "
+                        + "model directory for " + array + ", found " + (name == null ? "none" : "'" + name + "'"));
+            }
+            files.put(array, name);
+        }
+        return files;
+    }
+
+    /**
+     * Refuses the root folder of a saved spark.ml {@code PipelineModel} (or {@code CrossValidatorModel}) by pointing
+     * to the stage that holds the model directory, rather than saying only that {@code model.json} is missing.
+     */
+    private static void requireModelNotPipeline(FileSystem fs, Path root, String dir) throws IOException {
+        Path stages = new Path(root, "stages");
+        if (fs.exists(new Path(root, MODEL_JSON)) || !fs.isDirectory(stages)) {
+            return;
+        }
+        for (org.apache.hadoop.fs.FileStatus stage : fs.listStatus(stages)) {
+            if (fs.exists(new Path(stage.getPath(), MODEL_JSON))) {
+                throw new ModelFormatException(dir + ": a saved spark.ml pipeline, not a model directory; its model "
+                        + "is the stage " + dir + "/stages/" + stage.getPath().getName());
+            }
+        }
+        throw new ModelFormatException(dir + ": a saved spark.ml pipeline without a spark-mnist model among its "
+                + "stages (" + dir + "/stages)");
     }
 
     /** The four weight arrays, encoded as .npy. */
@@ -164,9 +203,17 @@ public final class ModelStore {
         return files;
     }
 
+    /** One weight array, its shape checked and every value finite (a NaN or infinity would score as garbage). */
     private static double[] array(FileSystem fs, Path root, String dir, String name, int... shape)
             throws IOException {
-        return NpyArrays.decode(read(fs, new Path(root, name), dir), dir + "/" + name, shape);
+        double[] values = NpyArrays.decode(read(fs, new Path(root, name), dir), dir + "/" + name, shape);
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new ModelFormatException(String.format("%s/%s: element %d is %s; a model's weights must be "
+                        + "finite numbers", dir, name, i, values[i]));
+            }
+        }
+        return values;
     }
 
     /** Reads a small file whole, refusing anything over 2 GiB. */

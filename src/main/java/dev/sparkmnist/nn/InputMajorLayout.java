@@ -30,28 +30,20 @@ public final class InputMajorLayout {
      * {@link LayerSizes}' order: the same permutation as the float version, so no value changes.
      */
     public static void fromInputMajor(LayerSizes sizes, double[] src, double[] dst) {
-        int rows = sizes.hidden();
-        int cols = sizes.inputs();
-        for (int c0 = 0; c0 < cols; c0 += TILE) {
-            int c1 = Math.min(cols, c0 + TILE);
-            for (int r0 = 0; r0 < rows; r0 += TILE) {
-                int r1 = Math.min(rows, r0 + TILE);
-                for (int c = c0; c < c1; c++) {
-                    int s = c * rows;
-                    for (int r = r0; r < r1; r++) {
-                        dst[c + r * cols] = src[s + r];
-                    }
-                }
-            }
-        }
+        transpose(src, sizes.hidden(), sizes.inputs(), dst);
         int w1 = sizes.b1Offset();
         System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
     }
 
     /** The column-major {@code src} into {@code dst}, input-major: the inverse of {@link #fromInputMajor}. */
     public static void toInputMajor(LayerSizes sizes, double[] src, double[] dst) {
-        int rows = sizes.inputs();
-        int cols = sizes.hidden();
+        transpose(src, sizes.inputs(), sizes.hidden(), dst);
+        int w1 = sizes.b1Offset();
+        System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
+    }
+
+    /** {@code dst[c + r * cols] = src[r + c * rows]} for the rows x cols column-major matrix at 0, in tiles. */
+    private static void transpose(double[] src, int rows, int cols, double[] dst) {
         for (int c0 = 0; c0 < cols; c0 += TILE) {
             int c1 = Math.min(cols, c0 + TILE);
             for (int r0 = 0; r0 < rows; r0 += TILE) {
@@ -64,8 +56,6 @@ public final class InputMajorLayout {
                 }
             }
         }
-        int w1 = sizes.b1Offset();
-        System.arraycopy(src, w1, dst, w1, sizes.parameterCount() - w1);
     }
 
     private static void copyRest(LayerSizes sizes, float[] src, int from, float[] dst, int to) {

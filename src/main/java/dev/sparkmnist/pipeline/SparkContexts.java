@@ -40,7 +40,8 @@ public final class SparkContexts {
 
     /**
      * Fills in what {@code conf} leaves unset: one native BLAS thread per task, the driver's {@code SPARK_MNIST_BLAS}
-     * for the executors, no console progress bar, loopback
+     * for the executors, no console progress bar, no web UI (a batch job; {@code --conf spark.ui.enabled=true}
+     * turns it on), loopback
      * only for a local master, and task results sent straight back to the driver. Local SGD returns each
      * partition's model (3.3 MB for 784-512-10 with velocity); above Spark's default 1 MB direct-result limit every
      * result would take a detour through the block manager and a second fetch, once per partition per job.
@@ -48,7 +49,7 @@ public final class SparkContexts {
     public static SparkConf withDefaults(SparkConf conf) {
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
-                .setIfMissing("spark.ui.enabled", "false") // batch commands: no web UI to start (--conf turns it on)
+                .setIfMissing("spark.ui.enabled", "false")
                 .setIfMissing("spark.task.maxDirectResultSize", "64m");
         // Executors choose their BLAS as the driver does, so every JVM of the run computes the same bits.
         String blas = System.getenv(Blas.ENV);

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.sparkmnist.checkpoint.CheckpointOptions;
 import dev.sparkmnist.checkpoint.CheckpointSession;
 import dev.sparkmnist.checkpoint.ConfigFingerprint;
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
@@ -58,9 +59,6 @@ import dev.sparkmnist.train.TrainingState;
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
     public static final String VERSION = "0.1.0";
-    /** Output classes of a fresh network (labels 0..9). */
-    static final int OUTPUTS = 10;
-
     private TrainingJob() {
     }
 
@@ -133,14 +131,15 @@ public final class TrainingJob {
         requireSameScalingKind(parent, spec.config());
         Map<String, String> sums = dataSha256(trainFiles, testFiles);
         boolean mnist = MnistIdentity.isMnist(sums);
-        List<String> classNames = classNames(spec, parent);
+        int classes = classCount(spec, parent, trainFiles, testFiles, train, validation, test);
+        List<String> classNames = classNames(spec, parent, classes);
         long t0 = System.nanoTime();
         PixelStatistics pixels = PixelStatistics.of(train.blocks()); // also fills the cache
         LOG.info("training set cached: {} records in {} partitions ({} s); {}", train.count(),
                 train.blocks().getNumPartitions(), String.format("%.1f", (System.nanoTime() - t0) / 1e9),
                 String.format(Locale.ROOT, "pixel mean %.4f, std %.4f (0..255)", pixels.mean(), pixels.std()));
         TrainingConfig config = resolveScaling(spec.config(), pixels);
-        Network start = startingNetwork(parent, config, train.pixelsPerImage());
+        Network start = startingNetwork(parent, config, train.pixelsPerImage(), classes);
         Map<String, Object> described = ConfigFingerprint.describe(config, sums, spec.sampler(), spec.validation());
         CheckpointSession session = CheckpointSession.open(checkpoints, spec.outDir(), described,
                 ConfigFingerprint.of(described, start), TrainingState.start(start));
@@ -225,9 +224,10 @@ public final class TrainingJob {
         return new Result(trained, metrics, meta, trainingSeconds, progress.history());
     }
 
-    private static Network startingNetwork(SavedModel parent, TrainingConfig config, int inputs) {
+    private static Network startingNetwork(SavedModel parent, TrainingConfig config, int inputs, int classes) {
         if (parent == null) {
-            return Network.initialise(new LayerSizes(inputs, config.hidden(), OUTPUTS), config.seed());
+            LOG.info("{} classes (output units)", classes);
+            return Network.initialise(new LayerSizes(inputs, config.hidden(), classes), config.seed());
         }
         LayerSizes s = parent.network().sizes();
         if (s.inputs() != inputs) {
@@ -270,19 +270,54 @@ public final class TrainingJob {
         return config.withScaling(learnt);
     }
 
-    /** {@code --class-names}, else the data folder's {@code classes.txt}, else the continued model's, else none. */
-    private static List<String> classNames(Spec spec, SavedModel parent) {
-        int classes = parent != null ? parent.network().sizes().outputs() : OUTPUTS;
+    /**
+     * K, the model's classes: a continued model's outputs (the data's classes must be the same); else the number of
+     * class names given ({@code --class-names} or {@code classes.txt}), which the labels must not exceed; else the
+     * largest label of the training and test files plus one. Every label is checked against K before training.
+     */
+    private static int classCount(Spec spec, SavedModel parent, MnistFiles.Split trainFiles,
+                                  MnistFiles.Split testFiles, LoadedSet train, LoadedSet validation, LoadedSet test) {
+        int span = Math.max(ClassCount.span(train.labels()), ClassCount.span(test.labels()));
+        if (validation != null) {
+            span = Math.max(span, ClassCount.span(validation.labels()));
+        }
+        String widest = ClassCount.span(test.labels()) == span ? testFiles.labels() : trainFiles.labels();
         try {
-            if (spec.classNames() != null) {
-                return ClassNames.validate(spec.classNames(), classes, "--class-names");
+            List<String> names = givenNames(spec);
+            int fromData = ClassCount.fromData(span, names, namesSource(spec), widest);
+            if (parent == null) {
+                return fromData;
             }
-            List<String> fromFolder = ClassNames.fromFolder(spec.dataDir());
-            if (fromFolder != null) {
-                return ClassNames.validate(fromFolder, classes, spec.dataDir() + "/" + ClassNames.FILE);
+            int classes = parent.network().sizes().outputs();
+            if (fromData != classes) {
+                throw new InvalidConfigException(String.format("--init-from %s has %d classes, but the data in %s "
+                        + "has %d (%s); continue only a model of the same classes", spec.initFrom(), classes,
+                        spec.dataDir(), fromData, names != null ? namesSource(spec) : "labels 0.." + (fromData - 1)));
             }
+            return classes;
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(e.getMessage());
+            throw e instanceof InvalidConfigException ? e : new InvalidConfigException(e.getMessage());
+        }
+    }
+
+    /** {@code --class-names}, else the data folder's {@code classes.txt}, else null. */
+    private static List<String> givenNames(Spec spec) {
+        return spec.classNames() != null ? spec.classNames() : ClassNames.fromFolder(spec.dataDir());
+    }
+
+    private static String namesSource(Spec spec) {
+        return spec.classNames() != null ? "--class-names" : spec.dataDir() + "/" + ClassNames.FILE;
+    }
+
+    /** {@code --class-names}, else the data folder's {@code classes.txt}, else the continued model's, else none. */
+    private static List<String> classNames(Spec spec, SavedModel parent, int classes) {
+        List<String> given = givenNames(spec);
+        if (given != null) {
+            try {
+                return ClassNames.validate(given, classes, namesSource(spec));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(e.getMessage());
+            }
         }
         return parent != null ? parent.metadata().classNames() : null;
     }

@@ -57,6 +57,14 @@ public final class ModelRegistry {
         this.events = new EventLog(files, new Path(root, "events"));
     }
 
+    /**
+     * True when {@code dir} is a registry (it has a {@code versions} folder or a {@code current} pointer): commands
+     * other than retrain never write into or replace one.
+     */
+    public static boolean isRegistry(org.apache.hadoop.fs.FileSystem fs, Path dir) throws java.io.IOException {
+        return fs.isDirectory(new Path(dir, VERSIONS)) || fs.isFile(new Path(dir, CURRENT));
+    }
+
     /** The registry at {@code dir}; it is created on first write. */
     public static ModelRegistry open(String dir) {
         if (dir == null || dir.isBlank()) {

@@ -26,6 +26,13 @@ public record QualityGate(double minAccuracy, double maxDrop) {
     public record Decision(boolean passed, String reason) {
     }
 
+    /** Judges {@code candidate} against the floor only, saying {@code why} it is not compared with the current. */
+    public Decision judgeAlone(double candidate, String why) {
+        Decision floor = judge(candidate, null, null);
+        return new Decision(floor.passed(), (floor.passed() ? String.format(Locale.ROOT,
+                "test accuracy %.4f >= floor %.4f", candidate, minAccuracy) : floor.reason()) + "; " + why);
+    }
+
     /**
      * Judges {@code candidate} against the floor and against {@code current} (null when nothing is current yet).
      */

@@ -17,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.MnistFiles;
@@ -135,10 +136,19 @@ public final class Retrainer {
                     BuildInfo.gitCommit(), sc.version(), RunIdentity.host(), RunIdentity.user(), startedAt,
                     Instant.now().toString(), r.force());
             double accuracy = result == null ? Double.NaN : result.metrics().test().accuracy();
-            Double currentAccuracy = current == null ? null : testAccuracy(sc, registry.modelDir(current), r.dataDir(),
-                    config.partitions());
+            SavedModel currentModel = current == null ? null : ModelStore.load(registry.modelDir(current));
+            int classes = result == null ? 0 : result.network().sizes().outputs();
+            boolean comparable = currentModel != null && (result == null
+                    || currentModel.network().sizes().outputs() == classes);
+            Double currentAccuracy = comparable ? testAccuracy(sc, currentModel, r.dataDir(), config.partitions())
+                    : null;
+            comparable &= currentAccuracy != null;
             QualityGate.Decision decision = diverged != null
                     ? new QualityGate.Decision(false, "training diverged: " + diverged)
+                    : currentModel != null && !comparable
+                    ? r.gate().judgeAlone(accuracy, String.format(Locale.ROOT, "current version %d has %d classes, "
+                            + "this one %d, so they are not compared", current,
+                            currentModel.network().sizes().outputs(), classes))
                     : r.gate().judge(accuracy, current, currentAccuracy);
             VersionStatus status = new VersionStatus(decision.passed() ? VersionStatus.PENDING
                     : VersionStatus.REJECTED, decision.reason(), accuracy, current, currentAccuracy,
@@ -205,11 +215,16 @@ public final class Retrainer {
         }
     }
 
-    /** A saved model's accuracy on this run's test set, so the gate compares like with like. */
-    private static double testAccuracy(JavaSparkContext sc, String modelDir, String dataDir, int partitions) {
-        SavedModel m = ModelStore.load(modelDir);
+    /**
+     * A saved model's accuracy on this run's test set, so the gate compares like with like; null when the test set
+     * has labels the model has no class for.
+     */
+    private static Double testAccuracy(JavaSparkContext sc, SavedModel m, String dataDir, int partitions) {
         IdxRddLoader.LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
         try {
+            if (ClassCount.firstOutside(test.labels(), m.network().sizes().outputs()) >= 0) {
+                return null;
+            }
             return Evaluator.confusion(sc, test.blocks(), m.network(), m.metadata().scaling()).accuracy();
         } finally {
             test.blocks().unpersist(false);

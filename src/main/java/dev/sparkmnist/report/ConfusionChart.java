@@ -32,6 +32,8 @@ public final class ConfusionChart {
     /** Size of the PNG. */
     public static final int WIDTH = 720;
     public static final int HEIGHT = 680;
+    /** Most classes whose cells carry their counts; beyond, the colours alone show the matrix. */
+    static final int MAX_ANNOTATED = 30;
 
     private ConfusionChart() {
     }
@@ -56,8 +58,8 @@ public final class ConfusionChart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
-        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-        for (int t = 0; t < k; t++) {
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, k <= 12 ? 13 : 9);
+        for (int t = 0; t < k && k <= MAX_ANNOTATED; t++) {
             long row = rowTotal(cm, t);
             for (int p = 0; p < k; p++) {
                 long c = cm.count(t, p);
@@ -90,10 +92,11 @@ public final class ConfusionChart {
         return legend;
     }
 
-    /** The PNG of {@link #chart}. */
+    /** The PNG of {@link #chart}: {@value #WIDTH} x {@value #HEIGHT}, larger for many classes (cells stay legible). */
     public static byte[] png(ConfusionMatrix cm, String title, ClassNames names) {
         Png.ensureHeadless();
-        return Png.encode(chart(cm, title, names), WIDTH, HEIGHT);
+        int grow = Math.max(0, cm.classes() - 12) * 20;
+        return Png.encode(chart(cm, title, names), WIDTH + grow, HEIGHT + grow);
     }
 
     private static XYZDataset shares(ConfusionMatrix cm) {
@@ -134,7 +137,8 @@ public final class ConfusionChart {
         axis.setRange(-0.5, k - 0.5);
         axis.setTickUnit(new NumberTickUnit(1));
         axis.setAutoRangeIncludesZero(false);
-        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, k <= 12 ? 13 : 9));
+        axis.setVerticalTickLabels(k > 12 && label.startsWith("predicted"));
         return axis;
     }
 

@@ -36,7 +36,7 @@ public record DigitSample(IdxHeader header, long[] records, int[] labels, List<D
         List<DigitGrid.Tile> tiles = new ArrayList<>(chosen.length);
         int[] chosenLabels = new int[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
-            chosenLabels[i] = labels[(int) chosen[i]];
+            chosenLabels[i] = labels[(int) chosen[i]] & 0xff;
             tiles.add(new DigitGrid.Tile(pixels[i], Integer.toString(chosenLabels[i])));
         }
         return new DigitSample(images, chosen, chosenLabels, List.copyOf(tiles));

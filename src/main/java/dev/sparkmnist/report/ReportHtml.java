@@ -159,9 +159,9 @@ final class ReportHtml {
                 .append("</td></tr>\n");
     }
 
-    /** Accuracy as the page shows it, e.g. {@code 98.12%}. */
+    /** Accuracy as the page shows it, e.g. {@code 98.12%}; n/a for NaN (a class without samples). */
     static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
+        return Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * fraction);
     }
 
     static String esc(String s) {

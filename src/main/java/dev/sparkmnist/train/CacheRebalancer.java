@@ -20,6 +20,8 @@ import org.apache.spark.storage.RDDBlockId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.compat.SparkReleases;
+
 /**
  * Gives an executor that joins mid-training (the replacement of a lost one) its share of the cached training
  * blocks. Without this, the survivor re-reads the lost blocks while the replacement is still starting, keeps them
@@ -120,7 +122,7 @@ public final class CacheRebalancer implements TrainingListener, AutoCloseable {
                 executors.add(id.executorId());
             }
         }
-        int registered = sc.statusTracker().getExecutorInfos().length - 1; // minus the driver
+        int registered = SparkReleases.executorCount(sc.sc());
         if (executors.isEmpty() || executors.size() < registered) {
             return executors.isEmpty();
         }
@@ -128,10 +130,9 @@ public final class CacheRebalancer implements TrainingListener, AutoCloseable {
         Map<String, List<Integer>> held = new HashMap<>();
         executors.forEach(e -> held.put(e, new ArrayList<>()));
         for (int p = 0; p < partitions; p++) {
-            scala.collection.Iterator<BlockManagerId> at = master.getLocations(new RDDBlockId(blocks.id(), p))
-                    .iterator();
-            if (at.hasNext()) {
-                held.computeIfAbsent(at.next().executorId(), e -> new ArrayList<>()).add(p);
+            List<String> at = SparkReleases.blockHolders(master, new RDDBlockId(blocks.id(), p));
+            if (!at.isEmpty()) {
+                held.computeIfAbsent(at.get(0), e -> new ArrayList<>()).add(p);
             }
         }
         int share = (partitions + executors.size() - 1) / executors.size();

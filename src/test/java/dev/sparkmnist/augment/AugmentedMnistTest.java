@@ -98,6 +98,25 @@ class AugmentedMnistTest {
                 "--out", tmp.resolve("x").toString(), "--count", "0"));
     }
 
+    /** Issue 30: generate never writes over its own source, nor into a folder it did not write. */
+    @Test
+    void theSourceAndForeignFoldersAreNeverWrittenInto() throws IOException {
+        Path source = SyntheticDigits.writeMnistLike(tmp.resolve("src"), 10, 5, false, 1);
+        byte[] before = java.nio.file.Files.readAllBytes(source.resolve(MnistFiles.TRAIN_IMAGES));
+        assertEquals(ExitCodes.BAD_INPUT, Main.run("generate", "--data-dir", source.toString(),
+                "--out", source.toString(), "--count", "20", "--overwrite"));
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(source.resolve(MnistFiles.TRAIN_IMAGES)));
+        Path foreign = java.nio.file.Files.createDirectories(tmp.resolve("foreign"));
+        java.nio.file.Files.writeString(foreign.resolve("notes.txt"), "mine");
+        assertEquals(ExitCodes.BAD_INPUT, Main.run("generate", "--data-dir", source.toString(),
+                "--out", foreign.toString(), "--count", "20"));
+        Path own = tmp.resolve("own");
+        for (int run = 0; run < 2; run++) {
+            assertEquals(ExitCodes.OK, Main.run("generate", "--data-dir", source.toString(),
+                    "--out", own.toString(), "--count", "20"), "a rerun writes over its own output");
+        }
+    }
+
     /** A digit-like ring ("0") of radius 8, 2-3 pixels thick. */
     private static byte[] ring() {
         byte[] img = new byte[784];

@@ -83,12 +83,13 @@ class HostileCliTest {
     }
 
     @Test
-    void labelAboveNineIsRefused() throws Exception {
+    void labelBeyondTheNamedClassesIsRefused() throws Exception {
         Path data = data();
         byte[] labels = new byte[200];
-        labels[77] = (byte) 200;
+        labels[77] = (byte) 200; // a 201st class, where ten names are given
         Files.write(data.resolve(MnistFiles.TRAIN_LABELS), IdxBytes.labels(200, labels));
-        assertRefused(ExitCodes.BAD_INPUT, "label 200 at record 77", data);
+        assertRefused(ExitCodes.BAD_INPUT, "--class-names: 10 class names given, but file:" + data.resolve(
+                MnistFiles.TRAIN_LABELS) + " has label 200", data, "--class-names", "a,b,c,d,e,f,g,h,i,j");
     }
 
     @Test

@@ -118,6 +118,7 @@ class PredictCommandTest {
         MnistFiles.Split split = MnistFiles.test(data.toString());
         Files.createDirectories(out);
         Files.writeString(out.resolve("part-old.csv"), "an older output");
+        Files.writeString(out.resolve(dev.sparkmnist.output.OutputClaim.MARKER), "predict\n"); // predict's own
         assertEquals(ExitCodes.OK, Main.run("predict", "--model", model.toString(), "--images", split.images(),
                 "--out", out.toString()));
         assertTrue(Files.notExists(out.resolve("part-old.csv")), "the older output is replaced");

@@ -191,14 +191,22 @@ class OnnxExportTest {
     }
 
     @Test
-    void anExistingFileIsReplacedWhole() throws IOException {
+    void anEarlierExportIsReplacedWholeAnyOtherFileOnlyWithOverwrite() throws IOException {
         Path out = work.resolve("model.onnx");
         Files.writeString(out, "an older file");
         Path dir = save(OnnxFixtures.randomModel(8, InputScaling.RAW, 1), "m");
-        assertEquals(ExitCodes.OK, export(dir, out).exitCode());
+        CliRun refused = export(dir, out);
+        assertEquals(ExitCodes.BAD_INPUT, refused.exitCode());
+        assertTrue(refused.stderr().contains("exists and was not written by export"), refused.stderr());
+        assertEquals("an older file", Files.readString(out));
+        assertEquals(ExitCodes.OK, CliRun.of("export", "--model", dir.toString(), "--out", out.toString(),
+                "--overwrite").exitCode());
         byte[] first = Files.readAllBytes(out);
         assertTrue(first.length > 8 * 784 * 8, first.length + " bytes");
-        assertEquals(List.of("model.onnx", "m"), names(work));
+        Path other = save(OnnxFixtures.randomModel(4, InputScaling.RAW, 2), "m2");
+        assertEquals(ExitCodes.OK, export(other, out).exitCode(), "an earlier export is replaced");
+        assertTrue(Files.size(out) < first.length, "replaced whole by the smaller model");
+        assertEquals(List.of("m", "m2", "model.onnx"), names(work).stream().sorted().toList());
     }
 
     @Test

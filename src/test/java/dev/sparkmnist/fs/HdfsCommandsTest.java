@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +42,7 @@ import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.registry.ModelRegistry;
 import dev.sparkmnist.registry.RegistryEvent;
 import dev.sparkmnist.testing.CliRun;
+import dev.sparkmnist.testing.MiniHdfs;
 import dev.sparkmnist.testing.Scripts;
 import dev.sparkmnist.testing.SharedSpark;
 import dev.sparkmnist.testing.SyntheticDigits;
@@ -72,11 +72,8 @@ class HdfsCommandsTest {
 
     @BeforeAll
     static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-        hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+        cluster = MiniHdfs.start(tmp.resolve("hdfs"));
+        hdfs = MiniHdfs.uri(cluster);
         fs = cluster.getFileSystem();
         Path local = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 600, 100, false, 3);
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path("/data"));

@@ -97,10 +97,16 @@ class IdxHostileInputTest {
     }
 
     @Test
-    void labelsAboveNineAndMismatchedCountsAreRefused() throws Exception {
+    void labelsOutsideTheModelsClassesAndMismatchedCountsAreRefused() throws Exception {
         byte[] body = new byte[20];
         body[13] = 10;
-        refused(write("label10", IdxBytes.labels(20, body)), IdxKind.LABELS, "label 10 at record 13");
+        String path = write("label10", IdxBytes.labels(20, body));
+        byte[] read = IdxReader.readLabels(IdxReader.readHeader(path, IdxKind.LABELS));
+        assertEquals(11, dev.sparkmnist.data.ClassCount.span(read), "label 10 is an eleventh class, not an error");
+        IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                () -> dev.sparkmnist.data.ClassCount.requireWithin(read, 10, path, "the model m"));
+        assertEquals(path + ": label 10 at record 13 is not one of the 10 classes (labels 0..9) of the model m",
+                outside.getMessage());
         IdxHeader images = IdxReader.readHeader(write("img", IdxBytes.images(20, 2, 2, new byte[80])),
                 IdxKind.IMAGES);
         IdxHeader labels = IdxReader.readHeader(write("lab", IdxBytes.labels(19, new byte[19])), IdxKind.LABELS);

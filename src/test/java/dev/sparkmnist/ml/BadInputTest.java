@@ -73,8 +73,8 @@ class BadInputTest {
 
     @Test
     void labelOutOfRange() {
-        String m = fitError(frame(10, new double[784]));
-        assertEquals("labelCol 'label': label 10.0 in row 20 of partition 0 is not a digit 0..9", m);
+        String m = fitError(frame(256, new double[784]));
+        assertEquals("labelCol 'label': label 256.0 in row 20 of partition 0 is not a class number 0..255", m);
         m = fitError(frame(2.5, new double[784]));
         assertTrue(m.contains("label 2.5"), m);
     }

@@ -22,10 +22,10 @@ public final class PipelineExample {
     public static void main(String[] args) throws Exception {
         String mnist = args[0];
         SparkSession spark = SparkSession.builder().master("local[*]").appName("mnist pipeline").getOrCreate();
-        Dataset<Row> train = IdxFrames.read(spark, mnist + "/train-images-idx3-ubyte.gz",
-                mnist + "/train-labels-idx1-ubyte.gz", 2);                 // index, label, features
-        Dataset<Row> test = IdxFrames.read(spark, mnist + "/t10k-images-idx3-ubyte.gz",
-                mnist + "/t10k-labels-idx1-ubyte.gz", 2);
+        Dataset<Row> train = IdxFrames.read(spark, mnist + "/train-images-idx3-ubyte",
+                mnist + "/train-labels-idx1-ubyte", 2);                 // index, label, features
+        Dataset<Row> test = IdxFrames.read(spark, mnist + "/t10k-images-idx3-ubyte",
+                mnist + "/t10k-labels-idx1-ubyte", 2);
 
         MnistMlpClassifier mlp = new MnistMlpClassifier()                   // other params: the `default` preset's
                 .setEpochs(3).setSeed(42);

@@ -124,4 +124,46 @@ class HostileModelTest {
         assertFalse(Files.exists(out));
         assertFalse(Files.exists(Path.of(out + ".checkpoints")));
     }
+
+    /** Issue 30, case 3: a NaN or infinity in the weights is refused on load, by every command, naming the file. */
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheFile() throws Exception {
+        Path dir = validModel("nan");
+        double[] w1 = NpyArrays.decode(Files.readAllBytes(dir.resolve("W1.npy")), "W1", 784, 8);
+        w1[100] = Double.NaN;
+        Files.write(dir.resolve("W1.npy"), NpyArrays.encode(w1, 784, 8));
+        refused(dir, "W1.npy: element 100 is NaN");
+        Path inf = validModel("inf");
+        Files.write(inf.resolve("b2.npy"), NpyArrays.encode(new double[] {0, 0, 0, Double.POSITIVE_INFINITY, 0, 0, 0,
+            0, 0, 0}, 10));
+        refused(inf, "b2.npy: element 3 is Infinity");
+
+        Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 60, 20, false, 1);
+        Path onnx = tmp.resolve("m.onnx");
+        Path predictions = tmp.resolve("p");
+        String[][] commands = {
+            {"predict", "--model", dir.toString(), "--images", data.resolve("t10k-images-idx3-ubyte").toString(),
+                "--out", predictions.toString()},
+            {"export", "--model", dir.toString(), "--out", onnx.toString()},
+            {"evaluate", "--model", dir.toString(), "--data-dir", data.toString()}};
+        for (String[] args : commands) {
+            CliRun run = CliRun.of(args);
+            assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), args[0] + ": " + run.stderr());
+            assertTrue(run.stderr().strip().endsWith("W1.npy: element 100 is NaN; a model's weights must be finite "
+                    + "numbers"), args[0] + ": " + run.stderr());
+        }
+        assertFalse(Files.exists(onnx) || Files.exists(predictions), "nothing written");
+    }
+
+    /** Issue 30, case 5: model.json's weightFiles is where the arrays are read from, and never outside the model. */
+    @Test
+    void weightFilesNamesTheArraysFiles() throws Exception {
+        Path dir = validModel("moved");
+        double[] expected = ModelStore.load(dir.toString()).network().parameters();
+        Files.move(dir.resolve("W2.npy"), dir.resolve("W2-renamed.npy"));
+        replaceInJson(dir, "\"W2\" : \"W2.npy\"", "\"W2\" : \"W2-renamed.npy\"");
+        assertTrue(java.util.Arrays.equals(expected, ModelStore.load(dir.toString()).network().parameters()));
+        replaceInJson(dir, "\"W2\" : \"W2-renamed.npy\"", "\"W2\" : \"../W2.npy\"");
+        refused(dir, "weightFiles must name a .npy file in the model directory for W2, found '../W2.npy'");
+    }
 }
