@@ -15,7 +15,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.data.InputScaling;
@@ -41,7 +40,7 @@ public final class IdxScoring {
         InputScaling s = model.scaling();
         JavaRDD<Row> rows = IdxFrames.blocks(spark, images, labels, partitions, model.numClasses())
                 .flatMap(new ScoreBlock(model.weights(spark.sparkContext()), s.factor(), s.offset(), labelled));
-        List<StructField> fields = new ArrayList<>(IdxFrames.schema(labelled).toList().size());
+        List<StructField> fields = new ArrayList<>();
         for (StructField f : IdxFrames.schema(labelled).fields()) {
             if (!f.name().equals(IdxFrames.FEATURES)) {
                 fields.add(f);
