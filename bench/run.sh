@@ -3,6 +3,7 @@
 # files and the same local[2] Spark, the gradient kernel vs the gemm ceiling, cache bytes per pixel, and throughput
 # on generated 600k / 3M training sets. Prints a table; writes bench/results.json. Not part of `mvn test`.
 #   bench/run.sh [--data-dir DIR] [--out FILE] [--repeats N] [--only kernel,ours,notebook,scale,barrier,mlpc,pytorch]
+#   Batch scoring against ONNX Runtime (issue 32) runs only when named: bench/run.sh --only scoring [--repeats N].
 #   Two long sections run only when --only names them. The scaleout section (issue 12, about 46 minutes) trains the default preset at 2..64 partitions and projects epoch time on N
 #   one-core executors: bench/run.sh --only scaleout [--scaleout-partitions 2,4,8,16,32,64] [--scaleout-seeds 42,7,1]
 #   [--scaleout-large-seeds 42] (seeds from 32 partitions on, default: the same) [--scaleout-reuse FILE] (summarise
@@ -37,19 +38,30 @@ fi
 mapfile -t JAVA_OPTS < <(grep -v '^#' conf/java-options)
 # BENCH_JAVA_OPTS: extra JVM flags, e.g. -Dspark.task.maxDirectResultSize=1m to compare a Spark setting.
 read -r -a EXTRA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
-# --only and --out, for the PyTorch peer below (BenchMain reads the same options itself).
+# --only, --out and --data-dir, for the peers below (BenchMain reads the same options itself).
 ONLY="" OUT="bench/results.json"
 for ((i = 1; i <= $#; i++)); do
   case "${!i}" in
     --only) j=$((i + 1)); ONLY="${!j}" ;;
     --out) j=$((i + 1)); OUT="${!j}" ;;
+    --data-dir) j=$((i + 1)); DATA_DIR="${!j}" ;;
   esac
 done
-if [[ "$ONLY" != pytorch ]]; then
+if [[ "$ONLY" != pytorch && "$ONLY" != scoring ]]; then
   java -Xmx"${BENCH_HEAP:-10g}" "${JAVA_OPTS[@]}" "${BLAS_OPT[@]}" "${EXTRA_OPTS[@]}" \
     -Dlog4j.configurationFile="$ROOT/conf/log4j2.properties" \
     -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
     -cp "target/bench-classes:$CP" dev.sparkmnist.bench.BenchMain --data-dir "$DATA_DIR" "$@"
+fi
+
+# The scoring section (issue 32; bench/scoring.sh: predict and the spark.ml transform against ONNX Runtime, about
+# 15 minutes at 3 repeats) runs only when --only names it: bench/run.sh --only scoring [--repeats N].
+if [[ ",$ONLY," == *,scoring,* ]]; then
+  REPEATS=3
+  for ((i = 1; i <= $#; i++)); do
+    [[ "${!i}" == --repeats ]] && { j=$((i + 1)); REPEATS="${!j}"; }
+  done
+  bench/scoring.sh "$DATA_DIR" "$OUT" "$REPEATS"
 fi
 
 # The PyTorch peer (bench/pytorch.sh; skipped with the reason when Debian's python3-torch is absent), in the same

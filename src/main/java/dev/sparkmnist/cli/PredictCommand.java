@@ -12,8 +12,11 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.idx.IdxKind;
+import dev.sparkmnist.idx.IdxReader;
 import dev.sparkmnist.ml.BatchPredictions;
-import dev.sparkmnist.ml.IdxFrames;
+import dev.sparkmnist.ml.IdxScoring;
 import dev.sparkmnist.ml.ImageFolderFrames;
 import dev.sparkmnist.ml.MnistMlpClassificationModel;
 import dev.sparkmnist.output.OutputClaim;
@@ -21,8 +24,9 @@ import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.train.InvalidConfigException;
 
 /**
- * {@code predict}: scores an IDX images file or a folder of PNG/JPEG digits with a saved model, through the Spark
- * ML model ({@link MnistMlpClassificationModel}), and writes one row per image; with labels it prints the accuracy.
+ * {@code predict}: scores an IDX images file (straight from its bytes, {@link IdxScoring}) or a folder of PNG/JPEG
+ * digits (through the Spark ML model, {@link MnistMlpClassificationModel}) with a saved model, and writes one row
+ * per image; with labels it prints the accuracy.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Score images with a saved model: one row per image (index, prediction, the model's K class "
@@ -81,24 +85,25 @@ public final class PredictCommand implements Callable<Integer> {
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Configuration conf = sc.hadoopConfiguration();
             int p = partitions != null ? partitions : sc.defaultParallelism();
-            Dataset<Row> frame;
+            Dataset<Row> scored;
             if (ImageFolderFrames.isFolder(images, conf)) {
                 if (labels != null) {
                     throw new InvalidConfigException("--labels is for an IDX --images file; an image folder is "
                             + "labelled by its sub-folders 0, 1, ...");
                 }
-                frame = ImageFolderFrames.read(session, images, p, scorer.numClasses());
+                scored = scorer.transform(ImageFolderFrames.read(session, images, p, scorer.numClasses()));
             } else {
-                frame = IdxFrames.read(session, images, labels, p, scorer.numClasses());
-                int pixels = frame.first().<org.apache.spark.ml.linalg.Vector>getAs(IdxFrames.FEATURES).size();
+                int pixels = IdxReader.readHeader(MnistFiles.plainOrGzipped(images), IdxKind.IMAGES).recordBytes();
                 if (pixels != scorer.numFeatures()) {
                     throw new InvalidConfigException(images + ": images have " + pixels
                             + " pixels but the model expects " + scorer.numFeatures());
                 }
+                scored = IdxScoring.score(session, scorer, images, labels, p); // from the bytes, no vectors
             }
             BatchPredictions.Format f = format != null ? format : BatchPredictions.Format.defaultFor(out, conf);
             // A bad image or record fails inside a Spark task; ErrorReporter finds its message in the causes.
-            BatchPredictions.Summary summary = BatchPredictions.write(scorer, frame, out, f, conf);
+            BatchPredictions.Summary summary = BatchPredictions.writeScored(scored, scorer.numClasses(), out, f,
+                    conf);
             System.out.println("model:       " + model + " (" + scorer.savedModel().network().sizes() + ")");
             System.out.println("images:      " + images + " (" + summary.rows() + ")");
             System.out.println("predictions: " + out + " (" + f.name().toLowerCase(Locale.ROOT) + ")");

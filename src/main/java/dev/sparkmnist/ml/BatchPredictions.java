@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.hadoop.conf.Configuration;
@@ -13,13 +14,17 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import dev.sparkmnist.model.ModelStore;
 
 import static org.apache.spark.ml.functions.vector_to_array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 /**
  * Batch scoring, the heart of {@code ./submit.sh predict}: a model's predictions for every image of a DataFrame
@@ -62,20 +67,35 @@ public final class BatchPredictions {
         }
     }
 
-    /** Scores {@code images} with {@code model} and writes the rows to {@code out} as {@code format}. */
+    /** Scores {@code images} with {@code model} (its spark.ml transform) and writes the rows to {@code out}. */
     public static Summary write(MnistMlpClassificationModel model, Dataset<Row> images, String out, Format format,
                                 Configuration conf) {
+        return writeScored(model.transform(images), model.numClasses(), out, format, conf);
+    }
+
+    /**
+     * As {@link #write} for rows already scored: {@code index}, optional {@code path} and {@code label}, and the
+     * {@code prediction} and {@code probability} columns of the spark.ml model ({@link IdxScoring} gives them), of a
+     * model with {@code classes} classes.
+     */
+    public static Summary writeScored(Dataset<Row> images, int classes, String out, Format format,
+                                      Configuration conf) {
         boolean labelled = Arrays.asList(images.columns()).contains(IdxFrames.LABEL);
-        Dataset<Row> scored = model.transform(images).select(columns(images, format, model.numClasses()))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        // The counts are observed while the rows are written: one pass over the images, nothing cached.
+        Observation counts = new Observation("predictions");
+        Column correct = labelled ? col(IdxFrames.LABEL).equalTo(col("prediction")).cast("long") : lit(0L);
+        Dataset<Row> scored = images.select(columns(images, format, classes))
+                .observe(counts, count(lit(1)).as("rows"), coalesce(sum(correct), lit(0L)).as("correct"));
+        writeAtomically(scored, out, format, conf);
+        Map<String, Object> observed;
         try {
-            writeAtomically(scored, out, format, conf);
-            long rows = scored.count();
-            long correct = labelled ? scored.filter(col(IdxFrames.LABEL).equalTo(col("prediction"))).count() : 0;
-            return new Summary(rows, correct, labelled);
-        } finally {
-            scored.unpersist(false);
+            observed = counts.getAsJava(); // filled in when the write's job finished
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while counting the predictions", e);
         }
+        return new Summary(((Number) observed.get("rows")).longValue(),
+                ((Number) observed.get("correct")).longValue(), labelled);
     }
 
     private static Column[] columns(Dataset<Row> images, Format format, int classes) {

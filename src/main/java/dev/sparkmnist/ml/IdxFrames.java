@@ -1,7 +1,9 @@
 package dev.sparkmnist.ml;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -49,6 +51,17 @@ public final class IdxFrames {
      * model's) with one line naming the labels file.
      */
     public static Dataset<Row> read(SparkSession spark, String images, String labels, int partitions, int classes) {
+        boolean labelled = labels != null;
+        JavaRDD<Row> rows = blocks(spark, images, labels, partitions, classes)
+                .flatMap(block -> toRows(block, labelled));
+        return spark.createDataFrame(rows, schema(labelled));
+    }
+
+    /**
+     * The checked file pair as blocks of consecutive records, one per partition (all labels 0 when {@code labels}
+     * is null): what {@link #read} and {@link IdxScoring} start from.
+     */
+    static JavaRDD<ImageBlock> blocks(SparkSession spark, String images, String labels, int partitions, int classes) {
         images = MnistFiles.plainOrGzipped(images);
         labels = labels == null ? null : MnistFiles.plainOrGzipped(labels);
         IdxHeader header = IdxReader.readHeader(images, IdxKind.IMAGES);
@@ -65,9 +78,7 @@ public final class IdxFrames {
             }
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> rows = IdxRddLoader.blocks(sc, header, labelBytes, partitions)
-                .flatMap(block -> toRows(block, labelled).iterator());
-        return spark.createDataFrame(rows, schema(labelled));
+        return IdxRddLoader.blocks(sc, header, labelBytes, partitions);
     }
 
     /** {@code index, [label,] features}. */
@@ -81,20 +92,19 @@ public final class IdxFrames {
         return DataTypes.createStructType(fields);
     }
 
-    private static List<Row> toRows(ImageBlock block, boolean labelled) {
-        List<Row> rows = new ArrayList<>(block.count());
+    /** The block's rows, made one at a time as Spark reads them (a block may hold a whole file's images). */
+    private static Iterator<Row> toRows(ImageBlock block, boolean labelled) {
         int d = block.pixelsPerImage();
         byte[] pixels = block.pixels();
-        for (int j = 0; j < block.count(); j++) {
+        return IntStream.range(0, block.count()).mapToObj(j -> {
             double[] values = new double[d];
             for (int k = 0; k < d; k++) {
                 values[k] = pixels[j * d + k] & 0xff;
             }
             DenseVector features = new DenseVector(values);
             long index = block.firstRecord() + j;
-            rows.add(labelled ? RowFactory.create(index, (double) block.label(j), features)
-                    : RowFactory.create(index, features));
-        }
-        return rows;
+            return labelled ? RowFactory.create(index, (double) block.label(j), features)
+                    : RowFactory.create(index, features);
+        }).iterator();
     }
 }

@@ -2,6 +2,9 @@ package dev.sparkmnist.ml;
 
 import java.util.Locale;
 
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -11,11 +14,15 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.SavedModel;
+import dev.sparkmnist.nn.BlockScorer;
 import dev.sparkmnist.nn.ForwardPass;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.nn.Workspace;
@@ -27,10 +34,13 @@ import dev.sparkmnist.nn.Workspace;
  * class reads, the same model directory ({@code model.json} and the {@code .npy} weights, see {@code ModelStore}),
  * on any Hadoop path, through {@link #write()} and {@link #load(String)}.
  *
- * <p>Each row goes through the project's own forward pass ({@link ForwardPass}), with the input scaling stored in
- * the model, so its probabilities are those {@code ./submit.sh evaluate} computes. Since that pass ends in the
- * softmax, {@code rawPrediction} holds the same K probabilities as {@code probability} (spark.ml only asks that its
- * largest entry be the prediction); spark.ml's own multilayer perceptron puts the logits there instead.
+ * <p>{@code transform} scores each partition in blocks of rows ({@link BlockTransform}: one matrix product per layer
+ * in single precision, {@link BlockScorer}), with the input scaling stored in the model; the weights reach each
+ * executor once, as a broadcast. Its probabilities equal those {@code ./submit.sh evaluate} computes (the double
+ * {@link ForwardPass}, which {@link #predictRaw} still runs for a single vector) to float rounding, 1e-6 at most on
+ * MNIST. Since the pass ends in the softmax, {@code rawPrediction} holds the same K probabilities as
+ * {@code probability} (spark.ml only asks that its largest entry be the prediction); spark.ml's own multilayer
+ * perceptron puts the logits there instead.
  */
 public final class MnistMlpClassificationModel
         extends ProbabilisticClassificationModel<Vector, MnistMlpClassificationModel> implements MLWritable {
@@ -43,6 +53,9 @@ public final class MnistMlpClassificationModel
     /** What {@code model.json} says; only on the driver, for saving. */
     private final transient ModelMetadata metadata;
     private final Param<String> featureRange;
+    /** The weights broadcast for {@link #transform}, made once per Spark context on first use (driver only). */
+    private transient Broadcast<BlockScorer.Weights> broadcast;
+    private transient SparkContext broadcastContext;
 
     /** A model for {@code saved}, e.g. {@code new MnistMlpClassificationModel(uid, ModelStore.load(dir))}. */
     public MnistMlpClassificationModel(String uid, SavedModel saved) {
@@ -61,6 +74,11 @@ public final class MnistMlpClassificationModel
         setDefault(featureRange, "pixels");
     }
 
+    /** The input scaling this model applies to pixel values 0..255. */
+    InputScaling scaling() {
+        return scaling;
+    }
+
     /**
      * The input scaling a saved model was trained with: the one place the Spark ML API reads it, so a change in how
      * {@code model.json} stores it changes only this.
@@ -71,7 +89,9 @@ public final class MnistMlpClassificationModel
 
     /** Loads a model directory written by {@link #write()} or by {@code ./submit.sh train}. */
     public static MnistMlpClassificationModel load(String path) {
-        return read().load(path);
+        MnistMlpClassificationModel model = read().load(path);
+        BlockScorer.warmUpInBackground(model.numFeatures()); // the scoring loops compile while Spark starts
+        return model;
     }
 
     public static MLReader<MnistMlpClassificationModel> read() {
@@ -108,6 +128,45 @@ public final class MnistMlpClassificationModel
     public StructType transformSchema(StructType schema) {
         FrameColumns.requireVector(schema, "featuresCol", getFeaturesCol());
         return super.transformSchema(schema);
+    }
+
+    /**
+     * Appends {@code rawPrediction}, {@code probability} and {@code prediction} (those whose column param is not
+     * empty, in that order, as spark.ml's transform does) to every row, scoring each partition a block of rows at a
+     * time.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType out = transformSchema(dataset.schema());
+        String[] added = {getRawPredictionCol(), getProbabilityCol(), getPredictionCol()};
+        double[] thresholds = isDefined(thresholds()) ? getThresholds() : null;
+        if (thresholds != null && thresholds.length != numClasses()) {
+            throw new BadInputException("thresholds has " + thresholds.length + " values; the model has "
+                    + numClasses() + " classes");
+        }
+        if (added[0].isEmpty() && added[1].isEmpty() && added[2].isEmpty()) {
+            return dataset.toDF(); // spark.ml's transform does the same: nothing to add
+        }
+        StructType schema = dataset.schema();
+        for (String name : added) {
+            if (!name.isEmpty()) {
+                StructField field = out.apply(name);
+                schema = schema.add(field);
+            }
+        }
+        BlockTransform.Spec spec = new BlockTransform.Spec(dataset.schema().fieldIndex(getFeaturesCol()),
+                getFeaturesCol(), FeatureRange.of(getOrDefault(featureRange)), scaling.factor(), scaling.offset(),
+                !added[0].isEmpty(), !added[1].isEmpty(), !added[2].isEmpty(), thresholds);
+        return BlockTransform.apply(dataset.toDF(), schema, weights(dataset.sparkSession().sparkContext()), spec);
+    }
+
+    /** The weights for block scoring, broadcast on {@code sc} once (again only after a new context). */
+    synchronized Broadcast<BlockScorer.Weights> weights(SparkContext sc) {
+        if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(BlockScorer.Weights.of(network));
+            broadcastContext = sc;
+        }
+        return broadcast;
     }
 
     /** The K class probabilities of one image (see the class comment for why these are also the raw scores). */
