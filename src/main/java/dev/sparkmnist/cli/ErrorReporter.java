@@ -16,10 +16,16 @@ import dev.sparkmnist.train.TrainingDivergedException;
 
 /**
  * Turns a failed command into one clear line and an exit code. Spark wraps a task's exception in its own, so the
- * cause chain is searched for the error that names the file or option; the full stack trace is shown only for
- * failures that are not the user's input.
+ * cause chain is searched for the error that names the file or option. A failure that is not the user's input
+ * (exit code 1) gets one line too, with its root cause; its stack trace only with {@code --verbose}.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
+    private final boolean verbose;
+
+    /** With {@code verbose}, a failure that is not bad input also prints its stack trace. */
+    ErrorReporter(boolean verbose) {
+        this.verbose = verbose;
+    }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
@@ -36,8 +42,15 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             cli.getErr().println("error: " + cause.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        cli.getErr().println("error: " + ex);
-        ex.printStackTrace(cli.getErr());
+        if (verbose) {
+            ex.printStackTrace(cli.getErr());
+        }
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        cli.getErr().println("error: " + (root == ex ? ex : ex + "; cause: " + root)
+                + (verbose ? "" : " (--verbose prints the stack trace)"));
         return ExitCodes.FAILURE;
     }
 

@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
                 ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Accepted after any command too; {@link ErrorReporter} prints stack traces only with it. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On a failure that is not bad input (exit code 1), print the stack trace too.")
+    boolean verbose;
 
     /**
      * Runs the command and ends as its deploy mode requires (see {@link DeployMode}): the exit code in client mode
@@ -35,7 +39,7 @@ public final class Main implements Runnable {
             cli.getErr().println("error: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        cli.setExecutionExceptionHandler(new ErrorReporter());
+        cli.setExecutionExceptionHandler(new ErrorReporter(java.util.Arrays.asList(args).contains("--verbose")));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         int code = cli.execute(args);
         StatusFile.recordOutcome(cli.getParseResult(), code, cli.getErr());
