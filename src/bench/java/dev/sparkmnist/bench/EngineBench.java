@@ -418,7 +418,7 @@ final class EngineBench {
     private Map<String, Object> trainSummary(Map<String, List<Map<String, Object>>> byConfig) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("command", "./submit.sh train --data-dir " + dataDir + " --partitions P [--engine E] --out "
-                + "/tmp/spark-mnist-engines-*/... (default preset)");
+                + "TMPDIR/... (default preset)");
         Map<String, Double> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : byConfig.entrySet()) {
             double[] s = e.getValue().stream().mapToDouble(m -> num(m, "trainingSeconds")).toArray();
