@@ -112,10 +112,6 @@ public final class Mesh implements AutoCloseable {
         return rank;
     }
 
-    public int size() {
-        return size;
-    }
-
     /** Number of peers reached over TCP (the others share this JVM). */
     public int remotePeers() {
         int n = 0;

@@ -14,11 +14,6 @@ public record Slice(float[] floats, double[] doubles, int offset, int length) {
         return new Slice(null, a, offset, length);
     }
 
-    /** Value {@code i} of the slice, widened to double. */
-    public double get(int i) {
-        return floats != null ? floats[offset + i] : doubles[offset + i];
-    }
-
     /** {@code sum[to + i] += this[i]} for every i, in index order. */
     public void addTo(double[] sum, int to) {
         if (floats != null) {
@@ -41,9 +36,5 @@ public record Slice(float[] floats, double[] doubles, int offset, int length) {
         } else {
             System.arraycopy(doubles, offset, dst, to, length);
         }
-    }
-
-    int bytes() {
-        return length * (floats != null ? 4 : 8);
     }
 }

@@ -60,10 +60,6 @@ public final class PhaseCursor {
                 resuming ? from.phaseIteration() : 0, from.globalStep());
     }
 
-    /** Whether W1 is held input-major (a phase of float gradients). */
-    boolean inputMajor() {
-        return inputMajor;
-    }
 
     /** The weights as held: with W1 input-major in a phase of float gradients (see the class comment). */
     Network network() {
