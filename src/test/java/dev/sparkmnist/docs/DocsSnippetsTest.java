@@ -256,7 +256,8 @@ class DocsSnippetsTest {
             if (word.equals("--only") && i + 1 < args.size()) {
                 for (String section : args.get(i + 1).replaceAll("[\\[\\]]", "").split(",")) {
                     if (!sections.contains(section)) {
-                        problems.add(scope + "\n    bench/run.sh has no section " + section + "; sections: " + sections);
+                        problems.add(scope + "\n    bench/run.sh has no section " + section + "; sections: "
+                                + sections);
                     }
                 }
             }
