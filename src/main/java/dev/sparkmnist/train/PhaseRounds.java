@@ -126,7 +126,7 @@ public final class PhaseRounds implements Serializable {
      * those chunks' L2 partial sums into {@code squares}. Returns false when a weight of the slice is not finite.
      * The cursor does not advance: {@link #finishRound} does, once every slice is done.
      */
-    public boolean updateSlice(PhaseCursor cursor, Round round, double[] sum, int from, int to, double[] squares) {
+    private boolean updateSlice(PhaseCursor cursor, Round round, double[] sum, int from, int to, double[] squares) {
         PhaseConfig phase = plan.phase();
         return ShardedUpdate.step(sizes, cursor.network().parameters(), cursor.velocity(), sum, from, to,
                 round.plan().learningRates()[0], phase.lambda(), phase.momentum(), phase.nesterov(),
