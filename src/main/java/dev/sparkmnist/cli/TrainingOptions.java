@@ -30,7 +30,7 @@ import dev.sparkmnist.train.TrainingConfig;
  */
 public final class TrainingOptions {
 
-    @Option(names = "--preset", description = "Starting hyperparameters: default, best or notebook (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--preset", description = "Starting hyperparameters: default, best, committee or notebook (default: ${DEFAULT-VALUE}).",
             defaultValue = "default")
     String preset;
 
