@@ -1,0 +1,140 @@
+package dev.sparkmnist.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.spark.api.java.JavaSparkContext;
+
+import dev.sparkmnist.checkpoint.CheckpointOptions;
+import dev.sparkmnist.committee.CommitteeJob;
+import dev.sparkmnist.committee.CommitteePlan;
+import dev.sparkmnist.data.IdxRddLoader.LoadedSet;
+import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.eval.CommitteeEvaluator;
+import dev.sparkmnist.model.Combination;
+import dev.sparkmnist.model.CommitteeInfo;
+import dev.sparkmnist.model.CommitteeStore;
+import dev.sparkmnist.model.SavedCommittee;
+import dev.sparkmnist.pipeline.Presets;
+import dev.sparkmnist.train.TrainingConfig;
+
+/**
+ * The {@code committee} section (issue 31): a committee of {@code best} members ({@code train --preset committee},
+ * 7 members, seeds 42..48, distortions varied) and its first K members for K = 1, 3, 5, 7: each member's and each
+ * committee's test accuracy under both combinations, members trained per hour on this machine, and the projection
+ * of the wall time on K one-core executors (every member at once: the slowest member plus the stage's measured
+ * overhead) against one member's time. Training 7 members takes over an hour on two shared cores, so
+ * {@code --committee-reuse DIR} scores a committee directory written earlier by that command instead of training
+ * one; the figures then come from its {@code model.json} (member times) and from scoring it here.
+ */
+final class CommitteeBench {
+    private static final int[] SIZES = {1, 3, 5, 7};
+
+    private CommitteeBench() {
+    }
+
+    static Map<String, Object> run(JavaSparkContext sc, String dataDir, LoadedSet test,
+                                   Function<String, String> opt) {
+        String reuse = opt.apply("committee-reuse");
+        String dir;
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (reuse != null && Files.isDirectory(Path.of(reuse))) {
+            dir = reuse;
+            m.put("trained", "earlier, by: ./submit.sh --master local[2] train --preset committee --checkpoint-every "
+                    + "2000 --out DIR (DIR given as --committee-reuse)");
+        } else {
+            dir = Path.of("target", "bench-committee", "committee-7").toString();
+            Presets.Preset p = Presets.COMMITTEE;
+            TrainingConfig base = new TrainingConfig(p.hidden(), 42, InputScaling.toLearn(), 1, 1_000_000,
+                    p.phases(), p.scaleOut(), p.augmentation());
+            CommitteeJob.run(sc, new CommitteeJob.Spec(dataDir, dir, CommitteePlan.variedDistortions(base,
+                    CommitteePlan.PRESET_MEMBERS), p.sampling().sampler(), null), CheckpointOptions.DISABLED);
+            m.put("trained", "in this run (CommitteeJob, as train --preset committee)");
+        }
+        m.put("command", "bench/run.sh --only committee" + (reuse != null ? " --committee-reuse DIR" : ""));
+        SavedCommittee committee = CommitteeStore.load(dir);
+        CommitteeInfo info = committee.info();
+        m.put("combination", committee.combination().word());
+        m.put("combinationChosenBy", info.chosenBy());
+        m.put("combinationMeasured", info.measured());
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (CommitteeInfo.Member e : info.members()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("seed", e.seed());
+            x.put("hidden", e.hidden());
+            x.put("augmentation", e.augmentation());
+            x.put("testAccuracy", e.testAccuracy());
+            x.put("trainingSeconds", e.trainingSeconds());
+            members.add(x);
+        }
+        m.put("members", members);
+
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (int k : SIZES) {
+            if (k > committee.members().size()) {
+                continue;
+            }
+            SavedCommittee first = committee.firstMembers(k);
+            CommitteeEvaluator.Result r = CommitteeEvaluator.evaluate(sc, test.blocks(), first.networks(),
+                    committee.metadata().scaling(), 0);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("k", k);
+            row.put("seeds", info.members().subList(0, k).stream().map(CommitteeInfo.Member::seed).toList());
+            List<Double> accuracies = r.members().stream().map(c -> c.accuracy()).toList();
+            row.put("memberTestAccuracy", accuracies);
+            row.put("memberMedian", median(accuracies));
+            for (Combination c : Combination.values()) {
+                row.put(c.word(), r.committee().get(c).confusion().accuracy());
+            }
+            row.put("committeeTestAccuracy", r.committee().get(committee.combination()).confusion().accuracy());
+            table.add(row);
+            System.err.printf(Locale.ROOT, "committee of %d: members median %.2f%%, committee %.2f%% (%s)%n", k,
+                    100 * median(accuracies), 100 * (double) row.get("committeeTestAccuracy"),
+                    committee.combination().word());
+        }
+        m.put("table", table);
+
+        List<Double> seconds = info.members().stream().map(CommitteeInfo.Member::trainingSeconds).toList();
+        double stage = ((Number) committee.metadata().metrics().get("trainingSeconds")).doubleValue();
+        int k = seconds.size();
+        int slots = Math.max(1, Integer.parseInt(opt.apply("committee-slots") == null ? "2"
+                : opt.apply("committee-slots")));
+        // Members ran in waves of `slots` in index order; the time not spent in the members' loops is overhead
+        // (data broadcast, task start, results), which K free cores pay once.
+        double waves = 0;
+        for (int i = 0; i < k; i += slots) {
+            waves += seconds.subList(i, Math.min(k, i + slots)).stream().max(Comparator.naturalOrder()).orElse(0.0);
+        }
+        double overhead = Math.max(0, stage - waves);
+        double slowest = seconds.stream().max(Comparator.naturalOrder()).orElse(0.0);
+        double oneMember = median(seconds);
+        m.put("stageSeconds", stage);
+        m.put("slotsHere", slots);
+        m.put("memberSecondsMedian", oneMember);
+        m.put("memberSecondsMax", slowest);
+        m.put("stageOverheadSeconds", overhead);
+        m.put("membersPerHourHere", 3600.0 * k / stage);
+        m.put("projectedWallSecondsOnKOneCoreExecutors", slowest + overhead);
+        m.put("projectedOverOneMember", (slowest + overhead) / oneMember);
+        m.put("projectionNote", "on K free one-core executors every member runs at once: the slowest member's "
+                + "time plus the stage's overhead measured here; against the median member's time on one core (target "
+                + "within 1.2x). Member times here were measured with " + slots + " members at a time on a shared "
+                + "2-core machine.");
+        m.put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        return m;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> s = values.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}
