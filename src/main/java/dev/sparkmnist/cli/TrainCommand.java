@@ -104,14 +104,11 @@ public final class TrainCommand implements Callable<Integer> {
         MnistFetch.ensurePresent(common.dataDir, offline, System.out);
         dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
-        if (committee != null && !spec.commandLine().getParseResult().hasMatchedOption("--preset")) {
-            training.preset = Presets.COMMITTEE.name();
-        }
+        boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
         Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
         ObjectStores.warnIfRenameIsCopy(outDir, "model directory");
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
-        boolean asCommittee = committee != null || p == Presets.COMMITTEE;
         if (asCommittee) {
             refuseWithCommittee();
         }
@@ -166,9 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train --committee")) {
             JavaSparkContext sc = spark.context();
             TrainingConfig base = training.config(common.dataDir, 1, null, 0);
-            int k = committee != null ? committee : CommitteePlan.PRESET_MEMBERS;
-            CommitteePlan plan = p == Presets.COMMITTEE ? CommitteePlan.variedDistortions(base, k)
-                    : CommitteePlan.seeds(base, k);
+            CommitteePlan plan = training.committeePlan(base, committee);
             CommitteeJob.Result result = CommitteeJob.run(sc, new CommitteeJob.Spec(common.dataDir, outDir, plan,
                     training.sampler(), classNames), checkpointing);
             ClassNames names = ClassNames.of(result.committee().metadata().classNames(),

@@ -36,6 +36,8 @@ import dev.sparkmnist.model.Json;
 import dev.sparkmnist.model.ModelFormatException;
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.SavedCommittee;
+import dev.sparkmnist.registry.ModelRegistry;
+import dev.sparkmnist.registry.VersionStatus;
 import dev.sparkmnist.testing.ChildJvm;
 import dev.sparkmnist.testing.CliRun;
 import dev.sparkmnist.testing.SharedSpark;
@@ -189,6 +191,29 @@ class CommitteeTest {
             }
             ortAccuracy(file, pixels, labels, n, images.recordBytes(), expected);
         }
+    }
+
+    @Test
+    void retrainPublishesACommitteeAndItsGateComparesCommittees() throws Exception {
+        Path registry = tmp.resolve("registry");
+        List<String> args = new ArrayList<>(List.of("retrain", "--registry", registry.toString(), "--data-dir",
+                data.toString(), "--min-accuracy", "0.5", "--no-onnx"));
+        args.addAll(List.of(SMALL).subList(0, SMALL.length - 1)); // retrain has no --offline
+        args.addAll(List.of("--committee", "2"));
+        assertEquals(0, CliRun.of(args.toArray(String[]::new)).exitCode());
+        ModelRegistry r = ModelRegistry.open(registry.toString());
+        int first = r.current();
+        SavedCommittee published = CommitteeStore.load(r.modelDir(first));
+        assertTrue(published.isCommittee() && published.members().size() == 2);
+        SavedCommittee reference = CommitteeStore.load(committee.toString());
+        assertArrayEquals(reference.members().get(1).network().parameters(),
+                published.members().get(1).network().parameters(), "the same members as train --committee");
+        args.add("--force");
+        assertEquals(0, CliRun.of(args.toArray(String[]::new)).exitCode());
+        VersionStatus status = r.status(r.current());
+        assertEquals(first, status.compareVersion());
+        assertEquals(((Number) published.metadata().metrics().get("testAccuracy")).doubleValue(),
+                status.compareAccuracy(), 0.0, "the gate scored the current committee, combined");
     }
 
     /** ONNX Runtime's accuracy, its probabilities checked against {@code expected} within 1e-5. */
