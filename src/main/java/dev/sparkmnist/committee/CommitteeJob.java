@@ -180,6 +180,7 @@ public final class CommitteeJob {
         CommitteeInfo info = new CommitteeInfo(chosen.word(), CHOSEN_BY, measured, entries);
         Map<String, Object> summary = new LinkedHashMap<>(metrics.summary());
         summary.put("trainingSeconds", trainingSeconds);
+        summary.put("combination", chosen.word());
         summary.put("memberTestAccuracy", memberMetrics.stream().map(x -> x.test().accuracy()).toList());
         ModelMetadata meta = metadata(sc, spec, base, names, networks.get(0).sizes(), summary, sums,
                 trainingSeconds, Map.of());

@@ -134,6 +134,9 @@ class CommitteeTest {
         assertEquals(byLog > byProbability ? Combination.MEAN_LOG_PROBABILITY : Combination.MEAN_PROBABILITY, chosen);
         assertEquals(measured.get(chosen.word()).get("test").asDouble(),
                 json.get("metrics").get("testAccuracy").asDouble(), 0.0);
+        String report = Files.readString(committee.resolve("report.html"));
+        assertTrue(report.contains("2 networks, probabilities combined by " + chosen.word()), "the report names the "
+                + "committee and each member's accuracy");
         ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> ModelStore.load(committee.toString()));
         assertTrue(e.getMessage().contains("committee"), e.getMessage());
