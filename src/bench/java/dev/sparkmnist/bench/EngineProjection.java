@@ -15,15 +15,17 @@ import dev.sparkmnist.nn.LayerSizes;
  * Wall time per epoch of synchronous SGD on the collective engine on N one-core executors at 10 Gbit/s, from this
  * machine's measurements ({@link EngineBench}):
  * <pre>
- *   step(N) = (B/N) s + u + 2(N-1) alpha + bytes(N) / 1.25e9        (N >= 2; step(1) = B s + u)
- *   bytes(N) = (4n P/N + 8n) (N-1)/N,  P = N                         (float contributions, double sums)
+ *   step(N) = (B/N) s + u/N + 2(N-1) alpha + bytes(N) / 1.25e9      (N >= 2; step(1) = B s + u)
+ *   bytes(N) = (4n P/N + 4n) (N-1)/N,  P = N                         (float gradients, float weights gathered)
  *   epoch(N) = (records / B) step(N);  speed-up(N) = epoch(1) / epoch(N)
  * </pre>
  * with B the global batch, s the compute per sample on one core (the engine's float sparse-input kernel: the
  * smaller of this run's slope between 1- and 256-sample steps on one task and the full benchmark's time inside
  * tasks per sample in {@code bench/results.json}), u the measured per-step update of the n-parameter model (the
- * 1-sample floor: every task applies the update to its own copy, so it does not shrink with N), alpha the latency
- * per message and {@code bytes} what each task sends (and receives) per step in {@code OrderedAllReduce}. Not
+ * 1-sample floor on one task; each of N tasks updates only the slice it owns, ZeRO-1, so it shrinks with N),
+ * alpha the latency per message and {@code bytes} what each task sends (and receives) per step: its partitions'
+ * float gradients for every other owner's slice ({@code OrderedAllReduce}), then its new float weights
+ * ({@code WeightGather}). Not
  * modelled: the one stage start per phase (about a second), stragglers, and overlap of compute with the exchange
  * (there is none).
  */
@@ -35,15 +37,15 @@ final class EngineProjection {
     }
 
     /**
-     * Bytes each of {@code tasks} tasks sends per step in {@code OrderedAllReduce} for {@code partitions}
-     * partitions of an {@code n}-parameter model, contributions of {@code valueBytes} bytes per value: its
-     * partitions' pieces of every other owner's slice, then its own summed slice (double) to every other task.
+     * Bytes each of {@code tasks} tasks sends per step for {@code partitions} partitions of an
+     * {@code n}-parameter model, contributions of {@code valueBytes} bytes per value: its partitions' pieces of
+     * every other owner's slice, then its slice of the new float weights to every other task.
      */
     static double bytesPerTask(long n, int valueBytes, int partitions, int tasks) {
         if (tasks <= 1) {
             return 0;
         }
-        return ((double) valueBytes * n * partitions / tasks + 8.0 * n) * (tasks - 1) / tasks;
+        return ((double) valueBytes * n * partitions / tasks + 4.0 * n) * (tasks - 1) / tasks;
     }
 
     /** The projection for the default preset, the best preset and the 3M generated set. */
@@ -60,9 +62,9 @@ final class EngineProjection {
         double u800 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 1, 1),
                 "msPerStep") / 1e3;
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("formula", "step(N) = (B/N)*s + u + 2(N-1)*alpha + bytes(N)/1.25e9 for N >= 2, step(1) = B*s + u; "
-                + "bytes(N) = (4n*P/N + 8n)*(N-1)/N with P = N (float gradient contributions, double sums, "
-                + "OrderedAllReduce); epoch(N) = records/B * step(N); speed-up = epoch(1)/epoch(N)");
+        out.put("formula", "step(N) = (B/N)*s + u/N + 2(N-1)*alpha + bytes(N)/1.25e9 for N >= 2, step(1) = B*s + u; "
+                + "bytes(N) = (4n*P/N + 4n)*(N-1)/N with P = N (float gradient contributions to the slices' "
+                + "owners, OrderedAllReduce; the owners' new float weights, WeightGather); epoch(N) = records/B * step(N); speed-up = epoch(1)/epoch(N)");
         out.put("alphaSeconds", alpha);
         out.put("alphaNote", "a stated figure for 10 Gbit/s Ethernet within a rack: a small TCP message costs "
                 + "about 10-30 us of kernel and NIC path plus a few us of wire and switch, and the receiving thread's "
@@ -165,7 +167,8 @@ final class EngineProjection {
                 double compute = (double) b / e * s;
                 double latency = 2.0 * (e - 1) * alpha;
                 double transfer = bytesPerTask(n, 4, e, e) / BANDWIDTH;
-                double step = compute + u + latency + transfer;
+                double update = u / e;   // sharded: each task steps its slice
+                double step = compute + update + latency + transfer;
                 double epoch = (double) records / b * step;
                 if (e == 1) {
                     one = epoch;
@@ -173,7 +176,7 @@ final class EngineProjection {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("executors", e);
                 r.put("computeMs", compute * 1e3);
-                r.put("updateMs", u * 1e3);
+                r.put("updateMs", update * 1e3);
                 r.put("latencyMs", latency * 1e3);
                 r.put("transferMs", transfer * 1e3);
                 r.put("stepMs", step * 1e3);
@@ -197,10 +200,10 @@ final class EngineProjection {
         }
         c.put("byBatch", byBatch);
         if (target > 0) {
-            // speed-up S at N: (B s + u) / (B s / N + u + c) = S  =>  B = (S (u + c) - u) / (s (1 - S / N))
+            // speed-up S at N: (B s + u) / (B s / N + u / N + c) = S  =>  B = (S (u / N + c) - u) / (s (1 - S / N))
             int e = 32;
             double comm = 2.0 * (e - 1) * alpha + bytesPerTask(n, 4, e, e) / BANDWIDTH;
-            double need = (target * (u + comm) - u) / (s * (1 - target / e));
+            double need = (target * (u / e + comm) - u) / (s * (1 - target / e));
             c.put("targetSpeedupAt32", target);
             c.put("globalBatchForTargetAt32", need);
             rows.add(new String[] {String.format(Locale.ROOT, "projection, %s: global batch for %.0fx on 32 "

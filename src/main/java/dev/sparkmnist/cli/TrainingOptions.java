@@ -57,7 +57,7 @@ public final class TrainingOptions {
             description = "Samples each partition draws per step, so the global batch is partitions x N, with the "
                     + "learning rate scaled up linearly (at most 8x) after a warm-up over the first 10%% of the "
                     + "phase. 0 (the presets') splits --batch-size over the partitions instead, which kept the "
-                    + "accuracy on more partitions (README, Scale-out).")
+                    + "accuracy on more partitions (docs/scale-out.md).")
     Integer partitionBatch;
 
     @Option(names = "--averaging", paramLabel = "plain|bmuf|post-local|auto",
@@ -93,7 +93,7 @@ public final class TrainingOptions {
             description = "How training runs on Spark; the weights are the same either way. job: one Spark job per "
                     + "round, combined on the driver. collective: each phase in one barrier stage whose tasks "
                     + "exchange gradients among themselves, the driver out of the step loop. auto (default): the "
-                    + "cheaper by the cost model, stated in the log (README, Scale-out).")
+                    + "cheaper by the cost model, stated in the log (docs/scale-out.md).")
     String engine;
 
     /** Makes {@code --engine} (when given) this thread's choice on {@code sc}. */

@@ -25,8 +25,10 @@ import scala.Tuple2;
  * One task of the collective stage: it keeps its logical partitions' blocks and a copy of the model in memory,
  * registers with the driver's tracker once, joins the mesh of its peers, and then runs every round of the phase
  * itself: its partitions' work ({@link PhaseRounds#compute}), the partition-ordered sum among the tasks
- * ({@link OrderedAllReduce}), and the same update every other task applies ({@link PhaseRounds#apply}), so all
- * copies of the model stay identical. Task 0 reports each round to the driver and sends snapshots when asked.
+ * ({@link OrderedAllReduce}), and the update: on float gradients each task steps the slice it owns and the tasks
+ * gather the new weights ({@link WeightGather}); otherwise every task applies the same whole update
+ * ({@link PhaseRounds#apply}). Either way all copies of the weights the kernel reads stay identical. Task 0
+ * reports each round to the driver and sends snapshots when asked.
  */
 final class CollectiveTask implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -94,7 +96,9 @@ final class CollectiveTask implements Serializable {
     private TaskOutcome train(int rank, int attempt, Mesh mesh, TrackerClient tracker, TrainingState start,
                               List<Integer> partitions, List<ImageBlock> blocks) {
         PhaseCursor cursor = PhaseCursor.at(rounds, start);
-        OrderedAllReduce allReduce = new OrderedAllReduce(mesh, groups, rounds.contributionLength());
+        OrderedAllReduce allReduce = new OrderedAllReduce(mesh, groups, rounds);
+        WeightGather gather = rounds.shardedUpdate()
+                ? new WeightGather(mesh, allReduce, groups.tasks(), rounds.l2Chunks()) : null;
         long iterations = rounds.plan().iterations();
         long lastSnapshotStep = cursor.globalStep();
         long lastSnapshotTime = System.nanoTime();
@@ -103,7 +107,8 @@ final class CollectiveTask implements Serializable {
             stall.maybeStall(rank, attempt, cursor.globalStep());
             PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
             double[] from = rounds.start(cursor);
-            Object shipped = rounds.ship(cursor, from);
+            // A sharded round keeps the float weights up to date in the cursor: the kernel reads them in place.
+            Object shipped = gather != null ? cursor.floatWeights() : rounds.ship(cursor, from);
             // Every peer has finished with last round's results once this task has its sums (OrderedAllReduce), so
             // their arrays are free again.
             for (int k = 0; k < partitions.size(); k++) {
@@ -115,24 +120,39 @@ final class CollectiveTask implements Serializable {
                     results.add(r);
                 }
             }
-            OrderedAllReduce.Sum sum = allReduce.reduce(cursor.globalStep(), results);
+            long step = cursor.globalStep();
+            boolean end = cursor.done() + round.steps() >= iterations;
+            long now = System.nanoTime();
+            // Task 0 decides; in a sharded round every task learns it from task 0's message.
+            boolean snap = rank == 0
+                    && snapshots.due(lastSnapshotStep, step + round.steps(), lastSnapshotTime, now, end);
             double loss;
+            long samples;
             try {
-                loss = rounds.apply(cursor, round, sum.values(), from, sum.lossSum(), sum.samples());
+                if (gather != null) {
+                    OrderedAllReduce.Sum owned = allReduce.reduceScatter(step, results);
+                    boolean finite = rounds.updateSlice(cursor, round, owned.values(), allReduce.from(rank),
+                            allReduce.to(rank), gather.squares());
+                    WeightGather.Agreed agreed = gather.exchange(step, cursor, finite, snap);
+                    loss = rounds.finishRound(cursor, gather.squares(), agreed.finite(), owned.lossSum(),
+                            owned.samples(), round);
+                    samples = owned.samples();
+                } else {
+                    OrderedAllReduce.Sum sum = allReduce.reduce(step, results);
+                    loss = rounds.apply(cursor, round, sum.values(), from, sum.lossSum(), sum.samples());
+                    samples = sum.samples();
+                }
             } catch (TrainingDivergedException e) {
                 // Every task computed the same sum, so every task stops here: none is left waiting.
                 return new TaskOutcome(rank, null, e.getMessage());
             }
             if (rank == 0) {
-                long now = System.nanoTime();
-                boolean end = cursor.done() >= iterations;
-                boolean snap = snapshots.due(lastSnapshotStep, cursor.globalStep(), lastSnapshotTime, now, end);
                 if (snap) {
                     lastSnapshotStep = cursor.globalStep();
                     lastSnapshotTime = now;
                 }
                 tracker.report(new RoundReport(rounds.phaseIndex(), cursor.done(), cursor.globalStep(),
-                        round.steps(), loss, sum.samples(), round.firstRate(), snap ? cursor.snapshot() : null));
+                        round.steps(), loss, samples, round.firstRate(), snap ? cursor.snapshot() : null));
             }
         }
         return new TaskOutcome(rank, rank == 0 ? cursor.snapshot() : null, null);

@@ -48,9 +48,11 @@ public final class EnginePlanner {
             long phaseRounds = roundsOf(plan);
             rounds += phaseRounds;
             long n = sizes.parameterCount();
-            long contribution = plan.local() ? 2 * n * 4 : n * 8;
-            long sums = (plan.local() ? 2 * n : n) * 8;
-            long shipped = plan.local() ? 2 * n * 4 : n * 8;
+            // local SGD: float weights and velocity, summed in double; float gradients: float, and the owners'
+            // new float weights gathered (sharded update); the notebook's double gradients: double both ways.
+            long contribution = plan.local() ? 2 * n * 4 : plan.floatGradients() ? n * 4 : n * 8;
+            long sums = plan.local() ? 2 * n * 8 : plan.floatGradients() ? n * 4 : n * 8;
+            long shipped = contribution;
             job += model.jobEngine(phaseRounds, partitions, shipped, contribution);
             collective += model.collectiveEngine(phaseRounds, tasks, partitions, contribution, sums);
         }

@@ -6,11 +6,14 @@ import dev.sparkmnist.exchange.Mesh;
 import dev.sparkmnist.exchange.Message;
 import dev.sparkmnist.exchange.Slice;
 import dev.sparkmnist.train.PartitionResult;
+import dev.sparkmnist.train.PhaseRounds;
 
 /**
  * Sums every logical partition's contribution among the tasks, in partition order, and gives every task the whole
- * sum: a reduce-scatter (task {@code t} owns the slice {@code [m*t/T, m*(t+1)/T)} of the vector and adds the
- * partitions' pieces of it, from partition 0 up, starting from zeros) then an all-gather of the owners' slices.
+ * sum: a reduce-scatter (task {@code t} owns about the slice {@code [m*t/T, m*(t+1)/T)} of the vector, cut at
+ * {@link PhaseRounds#sliceStart chunk boundaries}, and adds the partitions' pieces of it, from partition 0 up,
+ * starting from zeros) then an all-gather of the owners' slices. A sharded update ({@link WeightGather}) stops after
+ * the reduce-scatter ({@link #reduceScatter}): each owner steps its slice and the tasks gather float weights.
  * That is exactly the driver's loop {@code for p: sum[i] += result_p[i]}, element by element, so the result is the
  * same to the bit whatever the number of tasks. The losses travel in the message headers and are summed in the
  * same order by every task.
@@ -30,22 +33,31 @@ final class OrderedAllReduce {
     /** Calls so far: picks the owned buffer (steps may advance by several per call, so not the step's parity). */
     private long calls;
 
-    OrderedAllReduce(Mesh mesh, TaskGroups groups, int length) {
+    /** Slice {@code t} is {@code [bounds[t], bounds[t + 1])}. */
+    private final int[] bounds;
+
+    OrderedAllReduce(Mesh mesh, TaskGroups groups, PhaseRounds rounds) {
         this.mesh = mesh;
         this.groups = groups;
-        this.length = length;
+        this.length = rounds.contributionLength();
+        this.bounds = new int[groups.tasks() + 1];
+        for (int t = 0; t <= groups.tasks(); t++) {
+            bounds[t] = rounds.sliceStart(t, groups.tasks());
+        }
         int me = mesh.rank();
         owned[0] = new double[to(me) - from(me)];
         owned[1] = new double[to(me) - from(me)];
         this.whole = new double[length];
     }
 
-    private int from(int task) {
-        return (int) ((long) length * task / groups.tasks());
+    /** Where task {@code task}'s slice starts. */
+    int from(int task) {
+        return bounds[task];
     }
 
-    private int to(int task) {
-        return from(task + 1);
+    /** Where task {@code task}'s slice ends (exclusive). */
+    int to(int task) {
+        return bounds[task + 1];
     }
 
     /**
@@ -53,6 +65,14 @@ final class OrderedAllReduce {
      * valid until the next call, with the partition-ordered loss sum and the sample count.
      */
     Sum reduce(long step, List<PartitionResult> mine) {
+        return allGather(step, reduceScatter(step, mine));
+    }
+
+    /**
+     * The first half of {@link #reduce}: this task's slice ({@link #from}..{@link #to}) of the partition-ordered
+     * sum, valid until the next call but one, with the partition-ordered loss sum and the sample count.
+     */
+    Sum reduceScatter(long step, List<PartitionResult> mine) {
         int me = mesh.rank();
         int tasks = groups.tasks();
         double[] header = new double[2 * mine.size()];
@@ -66,29 +86,39 @@ final class OrderedAllReduce {
             }
         }
         double[] sum = owned[(int) (calls++ & 1)];
-        java.util.Arrays.fill(sum, 0);
+        Slice[] pieces = new Slice[groups.partitions()];
+        int next = 0;
         double loss = 0;
         long samples = 0;
         for (int t = 0; t < tasks; t++) {
             double[] h;
-            Slice[] pieces;
+            Slice[] theirs;
             if (t == me) {
                 h = header;
-                pieces = slices(mine, from(me), to(me));
+                theirs = slices(mine, from(me), to(me));
             } else {
                 Message m = mesh.receive(t);
                 check(m, step, t);
                 h = m.header();
-                pieces = m.slices();
+                theirs = m.slices();
             }
-            for (Slice s : pieces) {
-                s.addTo(sum, 0);
+            for (Slice s : theirs) {
+                pieces[next++] = s;
             }
             for (int k = 0; k < h.length; k += 2) {
                 loss += h[k];
                 samples += (long) h[k + 1];
             }
         }
+        Slice.sumInOrder(pieces, sum);
+        return new Sum(sum, loss, samples);
+    }
+
+    /** The second half of {@link #reduce}: every task's slice of the sum, so that each has the whole. */
+    private Sum allGather(long step, Sum owned) {
+        int me = mesh.rank();
+        int tasks = groups.tasks();
+        double[] sum = owned.values();
         Message mySlice = new Message(step, new double[0], new Slice[] {Slice.of(sum, 0, sum.length)});
         for (int t = 0; t < tasks; t++) {
             if (t != me) {
@@ -103,7 +133,7 @@ final class OrderedAllReduce {
                 m.slices()[0].copyTo(whole, from(t));
             }
         }
-        return new Sum(whole, loss, samples);
+        return new Sum(whole, owned.lossSum(), owned.samples());
     }
 
     private static Slice[] slices(List<PartitionResult> mine, int from, int to) {
@@ -116,7 +146,7 @@ final class OrderedAllReduce {
         return out;
     }
 
-    private static void check(Message m, long step, int from) {
+    static void check(Message m, long step, int from) {
         if (m.step() != step) {
             throw new IllegalStateException("task " + from + " sent step " + m.step() + " where " + step
                     + " was expected");

@@ -9,8 +9,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Warns when a path the program writes with rename-into-place (a model directory, a checkpoint, the registry) is
  * on an object store whose rename is a copy: there a crash mid-rename can leave a partial directory under the
- * real name, and two writers are not kept apart by rename (see the README, "Object stores"). Each path is named
- * once per JVM.
+ * real name, and two writers are not kept apart by rename (see docs/cluster.md, "HDFS, hdfs:/// and object
+ * stores"). Each path is named once per JVM.
  */
 public final class ObjectStores {
     /** Schemes of Hadoop connectors whose directory rename copies object by object. */
@@ -32,7 +32,7 @@ public final class ObjectStores {
         if (path != null && renameIsCopy(path) && WARNED.add(path)) {
             System.err.println("warning: " + role + " " + path + " is on an object store whose rename is a copy, "
                     + "not atomic: a run killed while it writes there can leave a partial directory, and two "
-                    + "runs are not kept apart by rename (README: Object stores)");
+                    + "runs are not kept apart by rename (docs/cluster.md: HDFS, hdfs:/// and object stores)");
         }
     }
 }

@@ -30,6 +30,7 @@ final class SparseInputProducts {
     private final int[] fill;
     private final int[] sample;
     private final float[] sampleValue;
+    /** Scratch row of length hidden: column sums of W1, then the background term every row starts from. */
     private final float[] sums;
     private int count;
     private int entries;
@@ -79,12 +80,11 @@ final class SparseInputProducts {
         for (int i = 0; i < inputs; i++) {
             Simd.addTo(params, w1Offset + i * h, sums, 0, h);
         }
+        for (int k = 0; k < h; k++) {
+            sums[k] = background * sums[k];
+        }
         for (int j = 0; j < count; j++) {
-            int col = j * h;
-            for (int k = 0; k < h; k++) {
-                out[col + k] = background * sums[k];
-            }
-            Simd.accumulateRows(params, w1Offset, h, index, value, start[j], start[j + 1], out, col);
+            Simd.accumulateRows(params, w1Offset, h, index, value, start[j], start[j + 1], sums, out, j * h);
         }
     }
 
@@ -110,12 +110,14 @@ final class SparseInputProducts {
                 sampleValue[p] = value[e];
             }
         }
+        // Every row starts from the same background term: computed once, and the row's sums start from it in
+        // registers, so the gradient is written once (not filled, read back and written again).
+        for (int k = 0; k < h; k++) {
+            sums[k] = background * deltaSums[deltaSumsOffset + k];
+        }
         for (int i = 0; i < inputs; i++) {
-            int row = w1Offset + i * h;
-            for (int k = 0; k < h; k++) {
-                grad[row + k] = background * deltaSums[deltaSumsOffset + k];
-            }
-            Simd.accumulateRows(delta, 0, h, sample, sampleValue, columnStart[i], columnStart[i + 1], grad, row);
+            Simd.accumulateRows(delta, 0, h, sample, sampleValue, columnStart[i], columnStart[i + 1], sums, grad,
+                    w1Offset + i * h);
         }
     }
 
@@ -137,22 +139,22 @@ final class SparseInputProducts {
         }
 
         /**
-         * {@code out[at..at+h) += sum over e in [from, to) of weight[e] * rows[base + row[e] * h ..]}: the sum of
-         * scaled rows of length h, kept in registers eight vectors at a time.
+         * {@code out[at..at+h) = init[0..h) + sum over e in [from, to) of weight[e] * rows[base + row[e] * h ..]}:
+         * the sum of scaled rows of length h, kept in registers eight vectors at a time.
          */
         static void accumulateRows(float[] rows, int base, int h, int[] row, float[] weight, int from, int to,
-                                   float[] out, int at) {
+                                   float[] init, float[] out, int at) {
             int k = 0;
             for (; k <= h - 8 * L; k += 8 * L) {
                 int o = at + k;
-                FloatVector a0 = FloatVector.fromArray(SPECIES, out, o);
-                FloatVector a1 = FloatVector.fromArray(SPECIES, out, o + L);
-                FloatVector a2 = FloatVector.fromArray(SPECIES, out, o + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(SPECIES, out, o + 3 * L);
-                FloatVector a4 = FloatVector.fromArray(SPECIES, out, o + 4 * L);
-                FloatVector a5 = FloatVector.fromArray(SPECIES, out, o + 5 * L);
-                FloatVector a6 = FloatVector.fromArray(SPECIES, out, o + 6 * L);
-                FloatVector a7 = FloatVector.fromArray(SPECIES, out, o + 7 * L);
+                FloatVector a0 = FloatVector.fromArray(SPECIES, init, k);
+                FloatVector a1 = FloatVector.fromArray(SPECIES, init, k + L);
+                FloatVector a2 = FloatVector.fromArray(SPECIES, init, k + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(SPECIES, init, k + 3 * L);
+                FloatVector a4 = FloatVector.fromArray(SPECIES, init, k + 4 * L);
+                FloatVector a5 = FloatVector.fromArray(SPECIES, init, k + 5 * L);
+                FloatVector a6 = FloatVector.fromArray(SPECIES, init, k + 6 * L);
+                FloatVector a7 = FloatVector.fromArray(SPECIES, init, k + 7 * L);
                 for (int e = from; e < to; e++) {
                     int r = base + row[e] * h + k;
                     FloatVector w = FloatVector.broadcast(SPECIES, weight[e]);
@@ -175,7 +177,7 @@ final class SparseInputProducts {
                 a7.intoArray(out, o + 7 * L);
             }
             for (; k <= h - L; k += L) {
-                FloatVector a = FloatVector.fromArray(SPECIES, out, at + k);
+                FloatVector a = FloatVector.fromArray(SPECIES, init, k);
                 for (int e = from; e < to; e++) {
                     a = FloatVector.fromArray(SPECIES, rows, base + row[e] * h + k)
                             .fma(FloatVector.broadcast(SPECIES, weight[e]), a);
@@ -183,7 +185,7 @@ final class SparseInputProducts {
                 a.intoArray(out, at + k);
             }
             for (; k < h; k++) {
-                float a = out[at + k];
+                float a = init[k];
                 for (int e = from; e < to; e++) {
                     a += weight[e] * rows[base + row[e] * h + k];
                 }

@@ -1,5 +1,7 @@
 package dev.sparkmnist.train;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -53,8 +55,28 @@ public final class KeyedShuffleSampler implements BatchSampler {
         return perm;
     }
 
-    /** Two cached orders per thread, keyed by (seed, epoch, partition, records). */
+    /**
+     * The orders last used on this thread: two per partition (a batch can straddle two epochs), for up to
+     * {@link #PARTITIONS} partitions, since one task may draw for several partitions in turn every step (the
+     * collective engine's tasks do) and must not reshuffle each of them on every draw.
+     */
     private static final class Orders {
+        private static final int PARTITIONS = 64;
+        private final LinkedHashMap<Integer, Recent> byPartition =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Integer, Recent> eldest) {
+                        return size() > PARTITIONS;
+                    }
+                };
+
+        int[] of(long seed, long epoch, int partition, int records) {
+            return byPartition.computeIfAbsent(partition, p -> new Recent()).of(seed, epoch, partition, records);
+        }
+    }
+
+    /** One partition's two most recent orders, keyed by (seed, epoch, records). */
+    private static final class Recent {
         private final long[][] keys = new long[2][];
         private final int[][] perms = new int[2][];
         private int next;
@@ -62,13 +84,13 @@ public final class KeyedShuffleSampler implements BatchSampler {
         int[] of(long seed, long epoch, int partition, int records) {
             for (int k = 0; k < 2; k++) {
                 long[] key = keys[k];
-                if (key != null && key[0] == seed && key[1] == epoch && key[2] == partition && key[3] == records) {
+                if (key != null && key[0] == seed && key[1] == epoch && key[2] == records) {
                     return perms[k];
                 }
             }
             int k = next;
             next = 1 - next;
-            keys[k] = new long[] {seed, epoch, partition, records};
+            keys[k] = new long[] {seed, epoch, records};
             perms[k] = order(seed, epoch, partition, records);
             return perms[k];
         }

@@ -21,10 +21,26 @@ public final class MomentumSgd {
     /** Applies one step to {@code params} (and {@code velocity} when momentum is not 0) in place. */
     public static void step(LayerSizes sizes, double[] params, double[] velocity, double[] grad,
                             double lr, double lambda, double momentum, boolean nesterov) {
-        update(params, velocity, grad, lr, lambda, momentum, nesterov, sizes.w1Offset(), sizes.b1Offset());
-        update(params, velocity, grad, lr, 0, momentum, nesterov, sizes.b1Offset(), sizes.w2Offset());
-        update(params, velocity, grad, lr, lambda, momentum, nesterov, sizes.w2Offset(), sizes.b2Offset());
-        update(params, velocity, grad, lr, 0, momentum, nesterov, sizes.b2Offset(), sizes.parameterCount());
+        stepRange(sizes, params, velocity, grad, 0, 0, sizes.parameterCount(), lr, lambda, momentum, nesterov);
+    }
+
+    /**
+     * The same step for parameters {@code [from, to)} only, with their gradient at {@code grad[i - gradShift]}:
+     * each element gets exactly the arithmetic of {@link #step}, so a vector updated range by range equals one
+     * updated at once.
+     */
+    static void stepRange(LayerSizes sizes, double[] params, double[] velocity, double[] grad, int gradShift,
+                          int from, int to, double lr, double lambda, double momentum, boolean nesterov) {
+        int[] bounds = {sizes.w1Offset(), sizes.b1Offset(), sizes.w2Offset(), sizes.b2Offset(),
+                sizes.parameterCount()};
+        for (int b = 0; b < 4; b++) {
+            int lo = Math.max(from, bounds[b]);
+            int hi = Math.min(to, bounds[b + 1]);
+            if (lo < hi) {
+                update(params, velocity, grad, gradShift, lr, b % 2 == 0 ? lambda : 0, momentum, nesterov, lo,
+                        hi);
+            }
+        }
     }
 
     /**
@@ -58,21 +74,21 @@ public final class MomentumSgd {
         }
     }
 
-    private static void update(double[] p, double[] v, double[] g, double lr, double lambda, double momentum,
-                               boolean nesterov, int from, int to) {
+    private static void update(double[] p, double[] v, double[] g, int s, double lr, double lambda,
+                               double momentum, boolean nesterov, int from, int to) {
         if (momentum == 0) {
             for (int i = from; i < to; i++) {
-                p[i] += -lr * (g[i] + lambda * p[i]);
+                p[i] += -lr * (g[i - s] + lambda * p[i]);
             }
         } else if (nesterov) {
             for (int i = from; i < to; i++) {
-                double step = lr * (g[i] + lambda * p[i]);
+                double step = lr * (g[i - s] + lambda * p[i]);
                 v[i] = momentum * v[i] - step;
                 p[i] += momentum * v[i] - step;
             }
         } else {
             for (int i = from; i < to; i++) {
-                v[i] = momentum * v[i] - lr * (g[i] + lambda * p[i]);
+                v[i] = momentum * v[i] - lr * (g[i - s] + lambda * p[i]);
                 p[i] += v[i];
             }
         }

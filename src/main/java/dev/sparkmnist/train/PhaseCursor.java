@@ -20,6 +20,8 @@ public final class PhaseCursor {
     private final double[] velocity;
     private final double[] blockMomentum;
     private final boolean inputMajor;
+    /** The weights rounded to float, as the float kernel reads them: kept up to date by {@link ShardedUpdate}. */
+    private final float[] floatWeights;
     private long done;
     private long globalStep;
 
@@ -30,6 +32,7 @@ public final class PhaseCursor {
         this.velocity = velocity;
         this.blockMomentum = blockMomentum;
         this.inputMajor = inputMajor;
+        this.floatWeights = inputMajor ? toFloat(network.parameters()) : null;
         this.done = done;
         this.globalStep = globalStep;
     }
@@ -66,9 +69,22 @@ public final class PhaseCursor {
         return network;
     }
 
-    /** The velocity as held (see {@link #network()}). */
-    double[] velocity() {
+    /**
+     * The parameters as held (see {@link #network()}), for an engine that moves slices of them between tasks:
+     * after a sharded update ({@link PhaseRounds#updateSlice}) only the task's own slice is current.
+     */
+    public double[] parameters() {
+        return network.parameters();
+    }
+
+    /** The velocity as held (see {@link #parameters()}). */
+    public double[] velocity() {
         return velocity;
+    }
+
+    /** In a phase of float gradients, the weights rounded to float as held (see {@link #parameters()}). */
+    public float[] floatWeights() {
+        return floatWeights;
     }
 
     public double[] blockMomentum() {
@@ -103,6 +119,14 @@ public final class PhaseCursor {
         double[] v = new double[velocity.length];
         InputMajorLayout.fromInputMajor(sizes, velocity, v);
         return new TrainingState(phase, done, globalStep, new Network(sizes, params), v, blockMomentum.clone());
+    }
+
+    private static float[] toFloat(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     /** A copy, in {@link LayerSizes}' order, that later rounds do not change. */

@@ -99,8 +99,51 @@ public final class PhaseRounds implements Serializable {
         if (plan.local()) {
             return toFloat(start, cursor.velocity());
         }
-        return plan.floatGradients() ? toFloat(cursor.network().parameters())
-                : cursor.network().parameters().clone();
+        return plan.floatGradients() ? cursor.floatWeights().clone() : cursor.network().parameters().clone();
+    }
+
+    /**
+     * Whether this phase's update can run slice by slice ({@link #updateSlice}, then {@link #finishRound}): the
+     * synchronous steps on float gradients.
+     */
+    public boolean shardedUpdate() {
+        return plan.floatGradients();
+    }
+
+    /** Where slice {@code t} of {@code slices} of the contribution starts (chunk-aligned, see ShardedUpdate). */
+    public int sliceStart(int t, int slices) {
+        return ShardedUpdate.boundary(contributionLength(), t, slices);
+    }
+
+    /** The number of partial sums of the L2 term ({@link #updateSlice}'s {@code squares}). */
+    public int l2Chunks() {
+        return ShardedUpdate.chunks(sizes.parameterCount());
+    }
+
+    /**
+     * Steps parameters {@code [from, to)} of {@code cursor} (boundaries from {@link #sliceStart}) with their
+     * partition-ordered gradient sum {@code sum[0..to-from)}, updates the cursor's float weights there, and writes
+     * those chunks' L2 partial sums into {@code squares}. Returns false when a weight of the slice is not finite.
+     * The cursor does not advance: {@link #finishRound} does, once every slice is done.
+     */
+    public boolean updateSlice(PhaseCursor cursor, Round round, double[] sum, int from, int to, double[] squares) {
+        PhaseConfig phase = plan.phase();
+        return ShardedUpdate.step(sizes, cursor.network().parameters(), cursor.velocity(), sum, from, to,
+                round.plan().learningRates()[0], phase.lambda(), phase.momentum(), phase.nesterov(),
+                cursor.floatWeights(), squares);
+    }
+
+    /**
+     * Ends a round updated slice by slice: advances the cursor and returns the round's mean loss, the L2 term
+     * from every chunk's {@code squares} in chunk order; {@code finite} is false when any slice was not.
+     */
+    public double finishRound(PhaseCursor cursor, double[] squares, boolean finite, double lossSum, long samples,
+                              Round round) {
+        cursor.advance(round.steps());
+        double batchLoss = samples == 0 ? 0
+                : lossSum / samples + ShardedUpdate.l2Penalty(squares, plan.phase().lambda()) / plan.globalBatch();
+        checkFinite(cursor, batchLoss, finite);
+        return batchLoss;
     }
 
     /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
@@ -139,8 +182,12 @@ public final class PhaseRounds implements Serializable {
             if (bmuf) {
                 BlockMomentum.apply(net.parameters(), cursor.blockMomentum(), start, p, plan.blockMomentum());
             }
-        } else {
+        } else if (shardedUpdate()) {
             // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged.
+            double[] squares = new double[l2Chunks()];
+            boolean finite = updateSlice(cursor, round, sum, 0, n, squares);
+            return finishRound(cursor, squares, finite, lossSum, samples, round);
+        } else {
             PhaseConfig phase = plan.phase();
             MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],
                     phase.lambda(), phase.momentum(), phase.nesterov());
@@ -148,23 +195,19 @@ public final class PhaseRounds implements Serializable {
         cursor.advance(round.steps());
         double batchLoss = samples == 0 ? 0
                 : lossSum / samples + net.l2Penalty(plan.phase().lambda()) / plan.globalBatch();
-        if (!Double.isFinite(batchLoss) || !net.isFinite()) {
+        checkFinite(cursor, batchLoss, net.isFinite());
+        return batchLoss;
+    }
+
+    private void checkFinite(PhaseCursor cursor, double batchLoss, boolean weightsFinite) {
+        if (!Double.isFinite(batchLoss) || !weightsFinite) {
             PhaseConfig phase = plan.phase();
             throw new TrainingDivergedException(String.format(
                     "training diverged at iteration %d of phase %d (loss %s%s) with lr %s, lambda %s, "
                             + "momentum %s, batch %d: try a smaller learning rate (--lr)",
-                    cursor.done(), phaseIndex + 1, batchLoss, net.isFinite() ? "" : ", weights not finite",
+                    cursor.done(), phaseIndex + 1, batchLoss, weightsFinite ? "" : ", weights not finite",
                     phase.learningRate(), phase.lambda(), phase.momentum(), plan.globalBatch()));
         }
-        return batchLoss;
-    }
-
-    private static float[] toFloat(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
     }
 
     /** Parameters then velocity, rounded to float: local SGD's working copy. */

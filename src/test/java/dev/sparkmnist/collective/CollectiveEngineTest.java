@@ -27,7 +27,9 @@ import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.PhaseEngine;
 import dev.sparkmnist.train.ScaleOut;
+import dev.sparkmnist.train.RoundStats;
 import dev.sparkmnist.train.TrainingConfig;
+import dev.sparkmnist.train.TrainingListener;
 import dev.sparkmnist.train.TrainingState;
 
 /**
@@ -58,6 +60,17 @@ class CollectiveEngineTest {
     }
 
     /**
+     * Float steps update sharded (each task its slice, then the tasks gather the weights): with listeners that
+     * never read the weights, task 0 gathers the whole state only at the phase's end, and it must still be the job
+     * engine's, velocity included; and so must every round's loss, whose L2 term comes from the slices' sums.
+     */
+    @Test
+    void shardedUpdateGathersTheSameStateWhenNoListenerReadsTheWeights() {
+        PhaseConfig auto = new PhaseConfig(20, 64, 0.002, 0.0001, 0.9, 0, LearningRateSchedule.COSINE, true, 0.1);
+        compare(8, List.of(auto), ScaleOut.SPLIT, Augmentation.NONE, false);
+    }
+
+    /**
      * Several local steps per round on one partition per task, with distortions: the round count, not the step,
      * must alternate the owners' buffers (a step-parity choice reused a buffer a peer was still reading).
      */
@@ -79,6 +92,11 @@ class CollectiveEngineTest {
     }
 
     private void compare(int partitions, List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation) {
+        compare(partitions, phases, scaleOut, augmentation, true);
+    }
+
+    private void compare(int partitions, List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation,
+                         boolean listenersReadWeights) {
         Path data = SyntheticDigits.writeMnistLike(dir.resolve("p" + partitions + phases.hashCode()), 600, 10, false,
                 3);
         JavaSparkContext sc = SharedSpark.get();
@@ -86,24 +104,39 @@ class CollectiveEngineTest {
         TrainingConfig config = new TrainingConfig(SIZES.hidden(), 7, InputScaling.MNIST_STANDARD, partitions, 5,
                 phases, scaleOut, augmentation);
         Network start = Network.initialise(SIZES, 7);
-        List<Long> jobRounds = new ArrayList<>();
-        TrainingState byJobs = train(sc, config, set, start, null, jobRounds);
-        List<Long> collectiveRounds = new ArrayList<>();
-        TrainingState collective = train(sc, config, set, start, new CollectiveEngine(sc), collectiveRounds);
+        List<String> jobRounds = new ArrayList<>();
+        TrainingState byJobs = train(sc, config, set, start, null, jobRounds, listenersReadWeights);
+        List<String> collectiveRounds = new ArrayList<>();
+        TrainingState collective = train(sc, config, set, start, new CollectiveEngine(sc), collectiveRounds,
+                listenersReadWeights);
         set.blocks().unpersist(false);
         assertArrayEquals(byJobs.network().parameters(), collective.network().parameters(),
                 partitions + " partitions: weights differ between the engines");
+        assertArrayEquals(byJobs.velocity(), collective.velocity(), partitions + " partitions: velocity differs");
         assertEquals(byJobs.globalStep(), collective.globalStep());
         assertEquals(jobRounds, collectiveRounds, "listeners see the same rounds");
         assertTrue(collectiveRounds.size() >= 1);
     }
 
+    /** Trains; {@code rounds} gets each round's global step and loss (to the bit). */
     private static TrainingState train(JavaSparkContext sc, TrainingConfig config, IdxRddLoader.LoadedSet set,
-                                       Network start, PhaseEngine engine, List<Long> rounds) {
+                                       Network start, PhaseEngine engine, List<String> rounds,
+                                       boolean readsWeights) {
         KeyedShuffleSampler sampler = new KeyedShuffleSampler();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void afterRound(TrainingState state, RoundStats stats) {
+                rounds.add(state.globalStep() + ": " + Double.doubleToRawLongBits(stats.batchLoss()));
+            }
+
+            @Override
+            public boolean needsWeights() {
+                return readsWeights;
+            }
+        };
         DistributedTrainer trainer = engine == null
-                ? new DistributedTrainer(sc, config, sampler, List.of((s, st) -> rounds.add(s.globalStep())))
-                : new DistributedTrainer(sc, config, sampler, List.of((s, st) -> rounds.add(s.globalStep())), engine);
+                ? new DistributedTrainer(sc, config, sampler, List.of(listener))
+                : new DistributedTrainer(sc, config, sampler, List.of(listener), engine);
         return trainer.train(set.blocks(), TrainingState.start(start.copy()));
     }
 }

@@ -110,10 +110,11 @@ class ExchangeTest {
                     }
                 }
                 double[] sum = new double[4];
+                Slice[] pieces = new Slice[size];
                 for (int t = 0; t < size; t++) {
-                    Slice s = t == rank ? Slice.of(mine, 0, 4) : mesh.receive(t).slices()[0];
-                    s.addTo(sum, 0);
+                    pieces[t] = t == rank ? Slice.of(mine, 0, 4) : mesh.receive(t).slices()[0];
                 }
+                Slice.sumInOrder(pieces, sum);
                 for (int i = 0; i < 4; i++) {
                     total[i] += sum[i];
                 }
