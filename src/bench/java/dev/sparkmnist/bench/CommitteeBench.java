@@ -23,6 +23,7 @@ import dev.sparkmnist.model.CommitteeInfo;
 import dev.sparkmnist.model.CommitteeStore;
 import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.pipeline.Presets;
+import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TrainingConfig;
 
 /**
@@ -127,8 +128,48 @@ final class CommitteeBench {
                 + "time plus the stage's overhead measured here; against the median member's time on one core (target "
                 + "within 1.2x). Member times here were measured with " + slots + " members at a time on a shared "
                 + "2-core machine.");
+        m.put("sideBySide", sideBySide(sc, dataDir, opt));
         m.put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
+        return m;
+    }
+
+    /**
+     * Do members slow each other down when they run side by side? Short committees of 1 and of 2 {@code best}
+     * members ({@code --committee-probe-iterations}, default 2,340, a tenth of a member; seeds 42 and 43),
+     * alternated {@code --committee-probe-repeats} times (default 3) in this run: the stage time of 2 members on
+     * 2 cores over 1 member on 1 core (the other idle). On K one-core executors a committee's wall time is one
+     * member's times this ratio (each member has a core of its own, as here), plus the stage's overhead.
+     */
+    private static Map<String, Object> sideBySide(JavaSparkContext sc, String dataDir, Function<String, String> opt) {
+        long iterations = Long.parseLong(opt.apply("committee-probe-iterations") == null ? "2340"
+                : opt.apply("committee-probe-iterations"));
+        int repeats = Integer.parseInt(opt.apply("committee-probe-repeats") == null ? "3"
+                : opt.apply("committee-probe-repeats"));
+        Presets.Preset p = Presets.BEST;
+        PhaseConfig b = p.phases().get(0);
+        PhaseConfig phase = new PhaseConfig(iterations, b.batchSize(), b.learningRate(), b.lambda(), b.momentum(),
+                b.localSteps(), b.schedule(), b.nesterov(), b.labelSmoothing());
+        TrainingConfig base = new TrainingConfig(p.hidden(), 42, InputScaling.toLearn(), 1, 1_000_000,
+                List.of(phase), p.scaleOut(), p.augmentation());
+        List<Double> one = new ArrayList<>();
+        List<Double> two = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            for (int k = 1; k <= 2; k++) {
+                CommitteeJob.Result result = CommitteeJob.run(sc, new CommitteeJob.Spec(dataDir, null,
+                        CommitteePlan.seeds(base, k), p.sampling().sampler(), null), CheckpointOptions.DISABLED);
+                (k == 1 ? one : two).add(result.trainingSeconds());
+                System.err.printf(Locale.ROOT, "side by side, repeat %d: %d member(s) in %.1f s%n", r + 1, k,
+                        result.trainingSeconds());
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("iterationsPerMember", iterations);
+        m.put("seeds", List.of(42, 43));
+        m.put("oneMemberOneCoreSeconds", one);
+        m.put("twoMembersTwoCoresSeconds", two);
+        m.put("ratioTwoOverOne", median(two) / median(one));
+        m.put("note", "stage time (members' training, no evaluation), medians of " + repeats + " alternated runs");
         return m;
     }
 

@@ -142,8 +142,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** What a committee run does not do: continue a model, hold records out, sample test accuracy on the way. */
+    /**
+     * A committee's size, and what a committee run does not do: continue a model, hold records out, sample test
+     * accuracy on the way.
+     */
     private void refuseWithCommittee() {
+        if (committee != null && (committee < 1 || committee > CommitteePlan.MAX_MEMBERS)) {
+            throw new InvalidConfigException("--committee must be 1.." + CommitteePlan.MAX_MEMBERS + " members, got "
+                    + committee);
+        }
         if (initFrom != null) {
             throw new InvalidConfigException("--init-from continues one network; a committee (--committee, --preset "
                     + "committee) trains its members from their seeds");

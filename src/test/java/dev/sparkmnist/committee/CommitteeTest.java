@@ -143,6 +143,13 @@ class CommitteeTest {
         ModelStore.load(committee.resolve("member-0").toString()); // each member is a model directory of its own
         SavedCommittee single = CommitteeStore.load(committee.resolve("member-0").toString());
         assertTrue(!single.isCommittee() && single.members().size() == 1);
+        CliRun zero = train("--committee", "0", "--out", tmp.resolve("none").toString());
+        assertEquals(2, zero.exitCode());
+        assertTrue(zero.stderr().contains("--committee must be 1..1000 members, got 0"), zero.stderr());
+        CliRun continued = train("--committee", "2", "--init-from", committee.resolve("member-0").toString(), "--out",
+                tmp.resolve("none").toString());
+        assertEquals(2, continued.exitCode());
+        assertTrue(continued.stderr().contains("--init-from continues one network"), continued.stderr());
     }
 
     @Test
