@@ -38,12 +38,25 @@ import dev.sparkmnist.train.TrainingConfig;
 final class CommitteeBench {
     private static final int[] SIZES = {1, 3, 5, 7};
 
-    private CommitteeBench() {
+    private final Function<String, String> options;
+
+    private CommitteeBench(Function<String, String> options) {
+        this.options = options;
+    }
+
+    /** The option {@code key} as given on the command line, else {@code fallback}. */
+    private String opt(String key, String fallback) {
+        String v = options.apply(key);
+        return v != null ? v : fallback;
     }
 
     static Map<String, Object> run(JavaSparkContext sc, String dataDir, LoadedSet test,
-                                   Function<String, String> opt) {
-        String reuse = opt.apply("committee-reuse");
+                                   Function<String, String> options) {
+        return new CommitteeBench(options).run(sc, dataDir, test);
+    }
+
+    private Map<String, Object> run(JavaSparkContext sc, String dataDir, LoadedSet test) {
+        String reuse = opt("committee-reuse", null);
         String dir;
         Map<String, Object> m = new LinkedHashMap<>();
         if (reuse != null && Files.isDirectory(Path.of(reuse))) {
@@ -105,8 +118,7 @@ final class CommitteeBench {
         List<Double> seconds = info.members().stream().map(CommitteeInfo.Member::trainingSeconds).toList();
         double stage = ((Number) committee.metadata().metrics().get("trainingSeconds")).doubleValue();
         int k = seconds.size();
-        int slots = Math.max(1, Integer.parseInt(opt.apply("committee-slots") == null ? "2"
-                : opt.apply("committee-slots")));
+        int slots = Math.max(1, Integer.parseInt(opt("committee-slots", "2")));
         // Members ran in waves of `slots` in index order; the time not spent in the members' loops is overhead
         // (data broadcast, task start, results), which K free cores pay once.
         double waves = 0;
@@ -128,7 +140,7 @@ final class CommitteeBench {
                 + "time plus the stage's overhead measured here; against the median member's time on one core (target "
                 + "within 1.2x). Member times here were measured with " + slots + " members at a time on a shared "
                 + "2-core machine.");
-        m.put("sideBySide", sideBySide(sc, dataDir, opt));
+        m.put("sideBySide", sideBySide(sc, dataDir));
         m.put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
         return m;
@@ -141,11 +153,9 @@ final class CommitteeBench {
      * 2 cores over 1 member on 1 core (the other idle). On K one-core executors a committee's wall time is one
      * member's times this ratio (each member has a core of its own, as here), plus the stage's overhead.
      */
-    private static Map<String, Object> sideBySide(JavaSparkContext sc, String dataDir, Function<String, String> opt) {
-        long iterations = Long.parseLong(opt.apply("committee-probe-iterations") == null ? "2340"
-                : opt.apply("committee-probe-iterations"));
-        int repeats = Integer.parseInt(opt.apply("committee-probe-repeats") == null ? "3"
-                : opt.apply("committee-probe-repeats"));
+    private Map<String, Object> sideBySide(JavaSparkContext sc, String dataDir) {
+        long iterations = Long.parseLong(opt("committee-probe-iterations", "2340"));
+        int repeats = Integer.parseInt(opt("committee-probe-repeats", "3"));
         Presets.Preset p = Presets.BEST;
         PhaseConfig b = p.phases().get(0);
         PhaseConfig phase = new PhaseConfig(iterations, b.batchSize(), b.learningRate(), b.lambda(), b.momentum(),
