@@ -5,6 +5,7 @@ import java.io.Serializable;
 import org.apache.hadoop.fs.Path;
 
 import dev.sparkmnist.checkpoint.CheckpointOptions;
+import dev.sparkmnist.model.CommitteeInfo;
 
 /**
  * Where and how often committee members checkpoint, shipped to their tasks: member i's checkpoints live in
@@ -30,7 +31,7 @@ record MemberCheckpoints(String root, long everyIterations, long everySeconds, i
 
     /** Member {@code index}'s checkpoint directory. */
     String dir(int index) {
-        return new Path(root, "member-" + index).toString();
+        return new Path(root, CommitteeInfo.memberDir(index)).toString();
     }
 
     /** The options member {@code index}'s task checkpoints with. */
