@@ -328,7 +328,7 @@ final class EngineBench {
                 long n = new LayerSizes(784, h, 10).parameterCount();
                 double floor = ms(probes, "local[1]", "collective", h, 1) / 1e3;
                 double step = ms(probes, "local-cluster[" + t + ",1,1024]", "collective", h, t) / 1e3;
-                double bytes = EngineProjection.bytesPerTask(n, 8, t, t);
+                double bytes = EngineProjection.doublePathBytes(n, t, t);
                 double[] pt = {2.0 * (t - 1), bytes, step - floor};
                 points.add(pt);
                 mine.add(pt);

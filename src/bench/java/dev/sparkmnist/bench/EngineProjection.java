@@ -16,7 +16,8 @@ import dev.sparkmnist.nn.LayerSizes;
  * machine's measurements ({@link EngineBench}):
  * <pre>
  *   step(N) = (B/N) s + u/N + 2(N-1) alpha + bytes(N) / 1.25e9      (N >= 2; step(1) = B s + u)
- *   bytes(N) = (4n P/N + 4n) (N-1)/N,  P = N                         (float gradients, float weights gathered)
+ *   bytes(N) = (C(B/N) P/N + 4n) (N-1)/N,  P = N                     (SparseRows to the owners, float weights)
+ *   C(b) = 4 (b (h + 2 * 784 * 0.19) + 785 + h + (n - 784 h))            (a partition's SparseRows and tail)
  *   epoch(N) = (records / B) step(N);  speed-up(N) = epoch(1) / epoch(N)
  * </pre>
  * with B the global batch, s the compute per sample on one core (the engine's float sparse-input kernel: the
@@ -24,8 +25,8 @@ import dev.sparkmnist.nn.LayerSizes;
  * tasks per sample in {@code bench/results.json}), u the measured per-step update of the n-parameter model (the
  * 1-sample floor on one task; each of N tasks updates only the slice it owns, ZeRO-1, so it shrinks with N),
  * alpha the latency per message and {@code bytes} what each task sends (and receives) per step: its partitions'
- * float gradients for every other owner's slice ({@code OrderedAllReduce}), then its new float weights
- * ({@code WeightGather}). Not
+ * SparseRows (their W1 gradients as the few numbers they are made of, MNIST's 19% inked inputs) to every other
+ * owner ({@code OrderedAllReduce}, {@code Contribution}), then its new float weights ({@code WeightGather}). Not
  * modelled: the one stage start per phase (about a second), stragglers, and overlap of compute with the exchange
  * (there is none).
  */
@@ -37,15 +38,41 @@ final class EngineProjection {
     }
 
     /**
-     * Bytes each of {@code tasks} tasks sends per step for {@code partitions} partitions of an
-     * {@code n}-parameter model, contributions of {@code valueBytes} bytes per value: its partitions' pieces of
-     * every other owner's slice, then its slice of the new float weights to every other task.
+     * Bytes each of {@code tasks} tasks sends per step in {@code OrderedAllReduce#reduce} for {@code partitions}
+     * partitions of an {@code n}-parameter model with double gradients (the probes' {@code --local-steps 1}): its
+     * partitions' pieces of every other owner's slice, then its own summed slice (double) to every other task.
      */
-    static double bytesPerTask(long n, int valueBytes, int partitions, int tasks) {
+    static double doublePathBytes(long n, int partitions, int tasks) {
         if (tasks <= 1) {
             return 0;
         }
-        return ((double) valueBytes * n * partitions / tasks + 4.0 * n) * (tasks - 1) / tasks;
+        return (8.0 * n * partitions / tasks + 8.0 * n) * (tasks - 1) / tasks;
+    }
+
+    /** MNIST's share of inputs that differ from the blank background (the sparse kernel's figure). */
+    static final double INKED = 0.19;
+
+    /**
+     * Bytes each of {@code tasks} tasks sends per step on the synchronous float path for {@code partitions}
+     * partitions of a 784-{@code hidden}-10 model at {@code partitionBatch} samples per partition: to every other
+     * owner its partitions' {@link #sparseRowsBytes SparseRows}, then its slice of the new float weights.
+     */
+    static double shardedFloatBytes(int hidden, double partitionBatch, int partitions, int tasks) {
+        if (tasks <= 1) {
+            return 0;
+        }
+        long n = new LayerSizes(784, hidden, 10).parameterCount();
+        return (sparseRowsBytes(hidden, partitionBatch) * partitions / tasks + 4.0 * n) * (tasks - 1) / tasks;
+    }
+
+    /**
+     * A partition's contribution on the float path: its batch's hidden-layer errors (b x hidden floats), its inked
+     * inputs (b x 784 x INKED values and sample indices), the 785 column starts, the rows' start (hidden floats)
+     * and the gradient past W1 (b1, W2, b2), 4 bytes each.
+     */
+    static double sparseRowsBytes(int hidden, double partitionBatch) {
+        long n = new LayerSizes(784, hidden, 10).parameterCount();
+        return 4.0 * (partitionBatch * (hidden + 2 * 784 * INKED) + 785 + hidden + (n - 784L * hidden));
     }
 
     /** The projection for the default preset, the best preset and the 3M generated set. */
@@ -63,8 +90,9 @@ final class EngineProjection {
                 "msPerStep") / 1e3;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("formula", "step(N) = (B/N)*s + u/N + 2(N-1)*alpha + bytes(N)/1.25e9 for N >= 2, step(1) = B*s + u; "
-                + "bytes(N) = (4n*P/N + 4n)*(N-1)/N with P = N (float gradient contributions to the slices' "
-                + "owners, OrderedAllReduce; the owners' new float weights, WeightGather); epoch(N) = records/B * step(N); speed-up = epoch(1)/epoch(N)");
+                + "bytes(N) = (C(B/N)*P/N + 4n)*(N-1)/N with P = N, C(b) = 4*(b*(h + 2*784*0.19) + 785 + h + "
+                + "(n - 784h)) (each partition's SparseRows to the slices' owners, OrderedAllReduce; the owners' new "
+                + "float weights, WeightGather); epoch(N) = records/B * step(N); speed-up = epoch(1)/epoch(N)");
         out.put("alphaSeconds", alpha);
         out.put("alphaNote", "a stated figure for 10 Gbit/s Ethernet within a rack: a small TCP message costs "
                 + "about 10-30 us of kernel and NIC path plus a few us of wire and switch, and the receiving thread's "
@@ -166,7 +194,7 @@ final class EngineProjection {
             for (int e : EXECUTORS) {
                 double compute = (double) b / e * s;
                 double latency = 2.0 * (e - 1) * alpha;
-                double transfer = bytesPerTask(n, 4, e, e) / BANDWIDTH;
+                double transfer = shardedFloatBytes(hidden, (double) b / e, e, e) / BANDWIDTH;
                 double update = u / e;   // sharded: each task steps its slice
                 double step = compute + update + latency + transfer;
                 double epoch = (double) records / b * step;
@@ -200,10 +228,16 @@ final class EngineProjection {
         }
         c.put("byBatch", byBatch);
         if (target > 0) {
-            // speed-up S at N: (B s + u) / (B s / N + u / N + c) = S  =>  B = (S (u / N + c) - u) / (s (1 - S / N))
+            // the smallest global batch whose speed-up on 32 reaches the target (the bytes grow with the batch)
             int e = 32;
-            double comm = 2.0 * (e - 1) * alpha + bytesPerTask(n, 4, e, e) / BANDWIDTH;
-            double need = (target * (u / e + comm) - u) / (s * (1 - target / e));
+            double need = Double.NaN;
+            for (int batch = 64; batch <= 1 << 22; batch += 64) {
+                double comm = 2.0 * (e - 1) * alpha + shardedFloatBytes(hidden, (double) batch / e, e, e) / BANDWIDTH;
+                if ((batch * s + u) / (batch * s / e + u / e + comm) >= target) {
+                    need = batch;
+                    break;
+                }
+            }
             c.put("targetSpeedupAt32", target);
             c.put("globalBatchForTargetAt32", need);
             rows.add(new String[] {String.format(Locale.ROOT, "projection, %s: global batch for %.0fx on 32 "

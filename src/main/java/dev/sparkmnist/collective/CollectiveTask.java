@@ -113,7 +113,9 @@ final class CollectiveTask implements Serializable {
             // their arrays are free again.
             for (int k = 0; k < partitions.size(); k++) {
                 PartitionResult previous = k < results.size() ? results.get(k) : null;
-                PartitionResult r = rounds.compute(round, partitions.get(k), blocks.get(k), shipped, previous);
+                // A sharded round leaves sparse batches' W1 rows to the slice owners (Contribution.Rows).
+                PartitionResult r = rounds.compute(round, partitions.get(k), blocks.get(k), shipped, previous,
+                        gather != null);
                 if (k < results.size()) {
                     results.set(k, r);
                 } else {
@@ -130,8 +132,8 @@ final class CollectiveTask implements Serializable {
             long samples;
             try {
                 if (gather != null) {
-                    OrderedAllReduce.Sum owned = allReduce.reduceScatter(step, results);
-                    boolean finite = rounds.updateSlice(cursor, round, owned.values(), allReduce.from(rank),
+                    OrderedAllReduce.Parts owned = allReduce.exchange(step, results);
+                    boolean finite = rounds.updateSlice(cursor, round, owned.sum(), allReduce.from(rank),
                             allReduce.to(rank), gather.squares());
                     WeightGather.Agreed agreed = gather.exchange(step, cursor, finite, snap);
                     loss = rounds.finishRound(cursor, gather.squares(), agreed.finite(), owned.lossSum(),

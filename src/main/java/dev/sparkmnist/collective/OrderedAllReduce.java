@@ -7,6 +7,7 @@ import dev.sparkmnist.exchange.Message;
 import dev.sparkmnist.exchange.Slice;
 import dev.sparkmnist.train.PartitionResult;
 import dev.sparkmnist.train.PhaseRounds;
+import dev.sparkmnist.train.ShardedUpdate;
 
 /**
  * Sums every logical partition's contribution among the tasks, in partition order, and gives every task the whole
@@ -35,6 +36,10 @@ final class OrderedAllReduce {
 
     /** Slice {@code t} is {@code [bounds[t], bounds[t + 1])}. */
     private final int[] bounds;
+    /** Where W1's rows end in the vector, and their length: a sum is added up row by row there. */
+    private final int w1End;
+    private final int hidden;
+    private final float[] scratch;
 
     OrderedAllReduce(Mesh mesh, TaskGroups groups, PhaseRounds rounds) {
         this.mesh = mesh;
@@ -44,6 +49,9 @@ final class OrderedAllReduce {
         for (int t = 0; t <= groups.tasks(); t++) {
             bounds[t] = rounds.sliceStart(t, groups.tasks());
         }
+        this.w1End = rounds.sizes().b1Offset();
+        this.hidden = rounds.sizes().hidden();
+        this.scratch = new float[hidden];
         int me = mesh.rank();
         owned[0] = new double[to(me) - from(me)];
         owned[1] = new double[to(me) - from(me)];
@@ -73,45 +81,71 @@ final class OrderedAllReduce {
      * sum, valid until the next call but one, with the partition-ordered loss sum and the sample count.
      */
     Sum reduceScatter(long step, List<PartitionResult> mine) {
+        Parts parts = exchange(step, mine);
+        double[] sum = owned[(int) (calls++ & 1)];
+        Contribution.sumInOrder(parts.parts(), sum, from(mesh.rank()), w1End, hidden, scratch);
+        return new Sum(sum, parts.lossSum(), parts.samples());
+    }
+
+    /**
+     * The exchange of {@link #reduceScatter} without the sum: every partition's contribution to this task's slice,
+     * in partition order, and {@link Parts#sum} to add them up a chunk at a time where they are used. Valid until
+     * the next call.
+     */
+    Parts exchange(long step, List<PartitionResult> mine) {
         int me = mesh.rank();
         int tasks = groups.tasks();
-        double[] header = new double[2 * mine.size()];
+        // Per partition: its loss, its samples and how many slices carry its contribution.
+        double[] header = new double[3 * mine.size()];
+        Slice[][] encoded = new Slice[mine.size()][];
         for (int k = 0; k < mine.size(); k++) {
-            header[2 * k] = mine.get(k).lossSum();
-            header[2 * k + 1] = mine.get(k).samples();
+            PartitionResult r = mine.get(k);
+            header[3 * k] = r.lossSum();
+            header[3 * k + 1] = r.samples();
+            encoded[k] = r.w1Rows() == null ? null : rows(r).encode();
+            header[3 * k + 2] = encoded[k] == null ? 1 : Contribution.Rows.SLICES;
         }
         for (int t = 0; t < tasks; t++) {
             if (t != me) {
-                mesh.send(t, new Message(step, header, slices(mine, from(t), to(t))));
+                mesh.send(t, new Message(step, header, slices(mine, encoded, from(t), to(t))));
             }
         }
-        double[] sum = owned[(int) (calls++ & 1)];
-        Slice[] pieces = new Slice[groups.partitions()];
+        Contribution[] parts = new Contribution[groups.partitions()];
         int next = 0;
         double loss = 0;
         long samples = 0;
         for (int t = 0; t < tasks; t++) {
             double[] h;
-            Slice[] theirs;
             if (t == me) {
                 h = header;
-                theirs = slices(mine, from(me), to(me));
+                for (PartitionResult r : mine) {
+                    parts[next++] = r.w1Rows() == null ? new Contribution.Dense(values(r, from(me), to(me)), from(me))
+                            : rows(r);
+                }
             } else {
                 Message m = mesh.receive(t);
                 check(m, step, t);
                 h = m.header();
-                theirs = m.slices();
+                int at = 0;
+                for (int k = 0; k < h.length; k += 3) {
+                    int count = (int) h[k + 2];
+                    parts[next++] = count == 1 ? new Contribution.Dense(m.slices()[at], from(me))
+                            : Contribution.Rows.decode(m.slices(), at, hidden, w1End);
+                    at += count;
+                }
             }
-            for (Slice s : theirs) {
-                pieces[next++] = s;
-            }
-            for (int k = 0; k < h.length; k += 2) {
+            for (int k = 0; k < h.length; k += 3) {
                 loss += h[k];
                 samples += (long) h[k + 1];
             }
         }
-        Slice.sumInOrder(pieces, sum);
-        return new Sum(sum, loss, samples);
+        return new Parts(parts, loss, samples);
+    }
+
+    /** A float gradient whose W1 rows came as SparseRows, as a contribution. */
+    private Contribution.Rows rows(PartitionResult r) {
+        return new Contribution.Rows(r.w1Rows(), w1End,
+                new Contribution.Dense(Slice.of(r.model(), w1End, length - w1End), w1End));
     }
 
     /** The second half of {@link #reduce}: every task's slice of the sum, so that each has the whole. */
@@ -136,20 +170,57 @@ final class OrderedAllReduce {
         return new Sum(whole, owned.lossSum(), owned.samples());
     }
 
-    private static Slice[] slices(List<PartitionResult> mine, int from, int to) {
-        Slice[] out = new Slice[mine.size()];
-        for (int k = 0; k < out.length; k++) {
-            PartitionResult r = mine.get(k);
-            out[k] = r.gradient() != null ? Slice.of(r.gradient(), from, to - from)
-                    : Slice.of(r.model(), from, to - from);
+    /** What this task sends the owner of {@code [from, to)}: each partition's piece of it, or its SparseRows. */
+    private static Slice[] slices(List<PartitionResult> mine, Slice[][] encoded, int from, int to) {
+        List<Slice> out = new java.util.ArrayList<>();
+        for (int k = 0; k < mine.size(); k++) {
+            if (encoded[k] == null) {
+                out.add(values(mine.get(k), from, to));
+            } else {
+                out.addAll(List.of(encoded[k]));
+            }
         }
-        return out;
+        return out.toArray(new Slice[0]);
+    }
+
+    private static Slice values(PartitionResult r, int from, int to) {
+        return r.gradient() != null ? Slice.of(r.gradient(), from, to - from) : Slice.of(r.model(), from, to - from);
     }
 
     static void check(Message m, long step, int from) {
         if (m.step() != step) {
             throw new IllegalStateException("task " + from + " sent step " + m.step() + " where " + step
                     + " was expected");
+        }
+    }
+
+    /** A step's contributions to this task's slice, in partition order, with the loss sum and sample count. */
+    final class Parts {
+        private final Contribution[] parts;
+        private final double lossSum;
+        private final long samples;
+
+        Parts(Contribution[] parts, double lossSum, long samples) {
+            this.parts = parts;
+            this.lossSum = lossSum;
+            this.samples = samples;
+        }
+
+        Contribution[] parts() {
+            return parts;
+        }
+
+        double lossSum() {
+            return lossSum;
+        }
+
+        long samples() {
+            return samples;
+        }
+
+        /** The partition-ordered sum, a chunk at a time. */
+        ShardedUpdate.GradientSource sum() {
+            return (from, to, buffer) -> Contribution.sumInOrder(parts, buffer, from, to, w1End, hidden, scratch);
         }
     }
 

@@ -1,58 +1,44 @@
 package dev.sparkmnist.exchange;
 
 /**
- * A run of {@code length} values of a float or a double array from {@code offset}: what one message carries per
+ * A run of {@code length} values of a float, double or int array from {@code offset}: what one message carries per
  * partition. Between members in one JVM the slice is a view of the sender's array (no copy); the exchange's
- * protocol guarantees the sender does not touch it again until the receiver is done (see {@link Mesh}).
+ * protocol guarantees the sender does not touch it again until the receiver is done (see {@link Mesh}). Exactly
+ * one of the arrays is set.
  */
-public record Slice(float[] floats, double[] doubles, int offset, int length) {
+public record Slice(float[] floats, double[] doubles, int[] ints, int offset, int length) {
     public static Slice of(float[] a, int offset, int length) {
-        return new Slice(a, null, offset, length);
+        return new Slice(a, null, null, offset, length);
     }
 
     public static Slice of(double[] a, int offset, int length) {
-        return new Slice(null, a, offset, length);
+        return new Slice(null, a, null, offset, length);
     }
 
-    /**
-     * {@code sum[i] = 0.0 + pieces[0][i] + pieces[1][i] + ...}, added in the pieces' order for every i, exactly as
-     * zeroing {@code sum} and adding each piece to it in turn would, but a block of {@code sum} at a
-     * time, so that it stays in the cache while all pieces are added to it. Every piece is as long as {@code sum}.
-     */
-    public static void sumInOrder(Slice[] pieces, double[] sum) {
-        int n = sum.length;
-        for (int from = 0; from < n; from += BLOCK) {
-            int to = Math.min(n, from + BLOCK);
-            for (int k = 0; k < pieces.length; k++) {
-                pieces[k].addBlock(sum, from, to, k == 0);
-            }
-        }
+    public static Slice of(int[] a, int offset, int length) {
+        return new Slice(null, null, a, offset, length);
     }
 
-    private static final int BLOCK = 2048;
+    /** The whole of {@code a}. */
+    public static Slice of(float[] a) {
+        return of(a, 0, a.length);
+    }
 
-    /** {@code sum[i] (+)= this[i]} for i in [from, to); the first piece starts each sum from 0.0. */
-    private void addBlock(double[] sum, int from, int to, boolean first) {
-        int d = offset;
-        if (floats != null) {
-            if (first) {
-                for (int i = from; i < to; i++) {
-                    sum[i] = 0.0 + floats[d + i];
-                }
-            } else {
-                for (int i = from; i < to; i++) {
-                    sum[i] += floats[d + i];
-                }
-            }
-        } else if (first) {
-            for (int i = from; i < to; i++) {
-                sum[i] = 0.0 + doubles[d + i];
-            }
-        } else {
-            for (int i = from; i < to; i++) {
-                sum[i] += doubles[d + i];
-            }
-        }
+    /** The whole of {@code a}. */
+    public static Slice of(int[] a) {
+        return of(a, 0, a.length);
+    }
+
+    /** The float values as an array of their own: the backing array itself when the slice is all of it. */
+    public float[] floatArray() {
+        return offset == 0 && length == floats.length ? floats
+                : java.util.Arrays.copyOfRange(floats, offset, offset + length);
+    }
+
+    /** The int values as an array of their own: the backing array itself when the slice is all of it. */
+    public int[] intArray() {
+        return offset == 0 && length == ints.length ? ints
+                : java.util.Arrays.copyOfRange(ints, offset, offset + length);
     }
 
     /** Copies the float slice into {@code dst} from {@code to}. */

@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The byte layout of a {@link Message} on a socket: step, header doubles, then each slice as a type byte, a length
+ * The byte layout of a {@link Message} on a socket: step, header doubles, then each slice as a type byte (0 float,
+ * 1 double, 2 int), a length
  * and its values (big-endian). Values go through a reusable chunk buffer, so a message costs no allocation on the
  * way out and one array per slice on the way in.
  */
@@ -25,12 +26,14 @@ final class Wire {
         }
         out.writeInt(m.slices().length);
         for (Slice s : m.slices()) {
-            out.writeByte(s.floats() != null ? 0 : 1);
+            out.writeByte(s.floats() != null ? 0 : s.doubles() != null ? 1 : 2);
             out.writeInt(s.length());
             if (s.floats() != null) {
                 writeFloats(out, s.floats(), s.offset(), s.length());
-            } else {
+            } else if (s.doubles() != null) {
                 writeDoubles(out, s.doubles(), s.offset(), s.length());
+            } else {
+                writeInts(out, s.ints(), s.offset(), s.length());
             }
         }
     }
@@ -52,6 +55,10 @@ final class Wire {
             } else if (type == 1) {
                 double[] a = new double[n];
                 readDoubles(in, a);
+                slices[k] = Slice.of(a, 0, n);
+            } else if (type == 2) {
+                int[] a = new int[n];
+                readInts(in, a);
                 slices[k] = Slice.of(a, 0, n);
             } else {
                 throw new IOException("corrupt exchange message: slice type " + type);
@@ -84,6 +91,26 @@ final class Wire {
             chunk.clear();
             chunk.asDoubleBuffer().put(a, off + i, n);
             out.write(chunk.array(), 0, n * 8);
+        }
+    }
+
+    private void writeInts(DataOutputStream out, int[] a, int off, int len) throws IOException {
+        int per = CHUNK / 4;
+        for (int i = 0; i < len; i += per) {
+            int n = Math.min(per, len - i);
+            chunk.clear();
+            chunk.asIntBuffer().put(a, off + i, n);
+            out.write(chunk.array(), 0, n * 4);
+        }
+    }
+
+    private void readInts(DataInputStream in, int[] a) throws IOException {
+        int per = CHUNK / 4;
+        for (int i = 0; i < a.length; i += per) {
+            int n = Math.min(per, a.length - i);
+            in.readFully(chunk.array(), 0, n * 4);
+            chunk.clear();
+            chunk.asIntBuffer().get(a, i, n);
         }
     }
 

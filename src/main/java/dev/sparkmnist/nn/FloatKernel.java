@@ -25,6 +25,7 @@ public final class FloatKernel {
     private final SparseInputProducts sparse;
     private final double maxSparseDensity;
     private boolean lastSparse;
+    private SparseRows deferred;
 
     /** System property that switches the sparse first layer off ({@code false}), for comparisons. */
     public static final String SPARSE_PROPERTY = "sparkmnist.sparseInputs";
@@ -88,6 +89,27 @@ public final class FloatKernel {
      * leave out.
      */
     public double gradientInputMajor(float[] params, int n, float[] grad, float smoothing, float background) {
+        return gradientInputMajor(params, n, grad, smoothing, background, false);
+    }
+
+    /**
+     * As {@link #gradientInputMajor(float[], int, float[], float, float)}, but when the batch is sparse W1's rows
+     * are not written into {@code grad}: {@link #deferredRows()} keeps what they are made of, for whoever sums them
+     * (the collective engine's slice owners). A dense batch writes them as usual and leaves no deferred rows.
+     */
+    public double gradientInputMajorDeferringW1(float[] params, int n, float[] grad, float smoothing,
+                                                float background) {
+        return gradientInputMajor(params, n, grad, smoothing, background, true);
+    }
+
+    /** The W1 rows the last {@link #gradientInputMajorDeferringW1} left unwritten, or null. */
+    public SparseRows deferredRows() {
+        return deferred;
+    }
+
+    private double gradientInputMajor(float[] params, int n, float[] grad, float smoothing, float background,
+                                      boolean deferW1) {
+        deferred = null;
         LayerSizes s = sizes;
         int in = s.inputs();
         int h = s.hidden();
@@ -98,7 +120,9 @@ public final class FloatKernel {
             Blas.get().sgemm("N", "N", h, n, in, 1f, params, s.w1Offset(), h, x, 0, in, 0f, hidden, 0, h);
         }
         double loss = fromHiddenSums(params, n, grad, smoothing);
-        if (lastSparse) {
+        if (lastSparse && deferW1) {
+            deferred = sparse.rows(hiddenDelta, grad, s.b1Offset(), background);
+        } else if (lastSparse) {
             sparse.weightGradient(hiddenDelta, grad, s.b1Offset(), background, grad, s.w1Offset());
         } else {
             Blas.get().sgemm("N", "T", h, in, n, 1f, hiddenDelta, 0, h, x, 0, in, 0f, grad, s.w1Offset(), h);

@@ -95,6 +95,35 @@ final class SparseInputProducts {
     void weightGradient(float[] delta, float[] deltaSums, int deltaSumsOffset, float background, float[] grad,
                         int w1Offset) {
         int h = hidden;
+        sortByInput();
+        // Every row starts from the same background term: computed once, and the row's sums start from it in
+        // registers, so the gradient is written once (not filled, read back and written again).
+        for (int k = 0; k < h; k++) {
+            sums[k] = background * deltaSums[deltaSumsOffset + k];
+        }
+        for (int i = 0; i < inputs; i++) {
+            Simd.accumulateRows(delta, 0, h, sample, sampleValue, columnStart[i], columnStart[i + 1], sums, grad,
+                    w1Offset + i * h);
+        }
+    }
+
+    /**
+     * What {@link #weightGradient} needs to compute any row of the loaded batch's W1 gradient later, elsewhere,
+     * with the same result to the bit: a copy of the entries by input, of {@code delta} and of the rows' start.
+     */
+    SparseRows rows(float[] delta, float[] deltaSums, int deltaSumsOffset, float background) {
+        int h = hidden;
+        sortByInput();
+        float[] rowStart = new float[h];
+        for (int k = 0; k < h; k++) {
+            rowStart[k] = background * deltaSums[deltaSumsOffset + k];
+        }
+        return new SparseRows(h, columnStart.clone(), java.util.Arrays.copyOf(sample, entries),
+                java.util.Arrays.copyOf(sampleValue, entries), java.util.Arrays.copyOf(delta, h * count), rowStart);
+    }
+
+    /** The loaded entries by input i: {@code columnStart[i]..columnStart[i+1]-1} of sample/sampleValue. */
+    private void sortByInput() {
         java.util.Arrays.fill(columnStart, 0);
         for (int e = 0; e < entries; e++) {
             columnStart[index[e] + 1]++;
@@ -110,19 +139,10 @@ final class SparseInputProducts {
                 sampleValue[p] = value[e];
             }
         }
-        // Every row starts from the same background term: computed once, and the row's sums start from it in
-        // registers, so the gradient is written once (not filled, read back and written again).
-        for (int k = 0; k < h; k++) {
-            sums[k] = background * deltaSums[deltaSumsOffset + k];
-        }
-        for (int i = 0; i < inputs; i++) {
-            Simd.accumulateRows(delta, 0, h, sample, sampleValue, columnStart[i], columnStart[i + 1], sums, grad,
-                    w1Offset + i * h);
-        }
     }
 
     /** The vector loops, apart so that nothing above touches the Vector API's types. */
-    private static final class Simd {
+    static final class Simd {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
         private static final int L = SPECIES.length();
 

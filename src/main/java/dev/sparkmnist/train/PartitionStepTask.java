@@ -62,6 +62,12 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
      */
     static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
                                    float[] reuse) {
+        return compute(sizes, plan, p, block, shipped, reuse, false);
+    }
+
+    /** As above; with {@code deferW1}, a float gradient of a sparse batch leaves W1's rows as SparseRows. */
+    static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
+                                   float[] reuse, boolean deferW1) {
         int[] indices = INDICES.get();
         if (indices == null || indices.length < plan.bufferSize()) {
             indices = new int[plan.bufferSize()];
@@ -76,7 +82,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         if (plan.floatGradients()) {
             FloatKernel kernel = FloatKernel.fitting(FLOAT_SCRATCH.get(), sizes, plan.bufferSize());
             FLOAT_SCRATCH.set(kernel);
-            return floatGradient(plan, p, block, kernel, indices, (float[]) shipped, distorter, reuse);
+            return floatGradient(plan, p, block, kernel, indices, (float[]) shipped, distorter, reuse, deferW1);
         }
         Workspace ws = Workspace.fitting(SCRATCH.get(), sizes, plan.bufferSize());
         SCRATCH.set(ws);
@@ -112,7 +118,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
     /** The batch's summed float gradient at the input-major float {@code params}, on the sparse-input kernel. */
     private static PartitionResult floatGradient(StepPlan plan, int p, ImageBlock block, FloatKernel kernel,
                                                  int[] indices, float[] params, KeyedDistorter distorter,
-                                                 float[] reuse) {
+                                                 float[] reuse, boolean deferW1) {
         float[] grad = reuse != null && reuse.length == params.length ? reuse : new float[params.length];
         int drawn = plan.sampler().draw(plan.seed(), plan.firstStep(), p, block.firstRecord(), block.count(),
                 plan.share(p), indices);
@@ -122,10 +128,13 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         } else {
             BatchAssembler.fill(block, indices, drawn, plan.scaling(), kernel, distorter, plan.seed(),
                     plan.firstStep(), p);
-            loss = kernel.gradientInputMajor(params, drawn, grad, (float) plan.labelSmoothing(),
-                    BatchAssembler.blank(plan.scaling()));
+            float smoothing = (float) plan.labelSmoothing();
+            float blank = BatchAssembler.blank(plan.scaling());
+            loss = deferW1 ? kernel.gradientInputMajorDeferringW1(params, drawn, grad, smoothing, blank)
+                    : kernel.gradientInputMajor(params, drawn, grad, smoothing, blank);
         }
-        return PartitionResult.ofFloatGradient(p, grad, loss, drawn);
+        return PartitionResult.ofFloatGradient(p, grad, deferW1 && drawn > 0 ? kernel.deferredRows() : null, loss,
+                drawn);
     }
 
     private static PartitionResult localSteps(LayerSizes sizes, StepPlan plan, int p, ImageBlock block,

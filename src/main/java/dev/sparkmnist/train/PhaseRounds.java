@@ -133,6 +133,15 @@ public final class PhaseRounds implements Serializable {
                 cursor.floatWeights(), squares);
     }
 
+    /** As {@link #updateSlice(PhaseCursor, Round, double[], int, int, double[])}, the sum made chunk by chunk. */
+    public boolean updateSlice(PhaseCursor cursor, Round round, ShardedUpdate.GradientSource sum, int from, int to,
+                               double[] squares) {
+        PhaseConfig phase = plan.phase();
+        return ShardedUpdate.step(sizes, cursor.network().parameters(), cursor.velocity(), sum, from, to,
+                round.plan().learningRates()[0], phase.lambda(), phase.momentum(), phase.nesterov(),
+                cursor.floatWeights(), squares);
+    }
+
     /**
      * Ends a round updated slice by slice: advances the cursor and returns the round's mean loss, the L2 term
      * from every chunk's {@code squares} in chunk order; {@code finite} is false when any slice was not.
@@ -157,8 +166,18 @@ public final class PhaseRounds implements Serializable {
      */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
                                    PartitionResult previous) {
+        return compute(round, partition, block, shipped, previous, false);
+    }
+
+    /**
+     * As {@link #compute(Round, int, ImageBlock, Object, PartitionResult)}; with {@code deferW1}, a float gradient
+     * of a sparse batch leaves W1's rows unwritten and carries them as {@link PartitionResult#w1Rows()}, for an
+     * engine whose slice owners compute the rows they sum (the same values to the bit).
+     */
+    public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
+                                   PartitionResult previous, boolean deferW1) {
         return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped,
-                previous == null ? null : previous.model());
+                previous == null ? null : previous.model(), deferW1);
     }
 
     /**

@@ -43,12 +43,35 @@ public final class ShardedUpdate {
     static boolean step(LayerSizes sizes, double[] params, double[] velocity, double[] grad, int from, int to,
                         double lr, double lambda, double momentum, boolean nesterov, float[] floats,
                         double[] squares) {
+        return step(sizes, params, velocity, null, grad, from, to, lr, lambda, momentum, nesterov, floats, squares);
+    }
+
+    /**
+     * As {@link #step(LayerSizes, double[], double[], double[], int, int, double, double, double, boolean, float[],
+     * double[])}, the summed gradient taken from {@code source} a chunk at a time, right before the chunk's update.
+     */
+    static boolean step(LayerSizes sizes, double[] params, double[] velocity, GradientSource source, int from,
+                        int to, double lr, double lambda, double momentum, boolean nesterov, float[] floats,
+                        double[] squares) {
+        return step(sizes, params, velocity, source, null, from, to, lr, lambda, momentum, nesterov, floats,
+                squares);
+    }
+
+    private static boolean step(LayerSizes sizes, double[] params, double[] velocity, GradientSource source,
+                                double[] grad, int from, int to, double lr, double lambda, double momentum,
+                                boolean nesterov, float[] floats, double[] squares) {
+        double[] buffer = source == null ? null : new double[CHUNK];
         double check = 0;
         int[] bounds = {sizes.w1Offset(), sizes.b1Offset(), sizes.w2Offset(), sizes.b2Offset(),
                 sizes.parameterCount()};
         for (int c = from; c < to; c += CHUNK) {
             int end = Math.min(to, c + CHUNK);
-            MomentumSgd.stepRange(sizes, params, velocity, grad, from, c, end, lr, lambda, momentum, nesterov);
+            if (source != null) {
+                source.fill(c, end, buffer);
+                MomentumSgd.stepRange(sizes, params, velocity, buffer, c, c, end, lr, lambda, momentum, nesterov);
+            } else {
+                MomentumSgd.stepRange(sizes, params, velocity, grad, from, c, end, lr, lambda, momentum, nesterov);
+            }
             double s = 0;
             for (int b = 0; b < 4; b++) {
                 int lo = Math.max(c, bounds[b]);
@@ -66,6 +89,15 @@ public final class ShardedUpdate {
             squares[c / CHUNK] = s;
         }
         return !Double.isNaN(check);
+    }
+
+    /**
+     * A slice's summed gradient, made a chunk at a time where it is used: a slice owner adds its partitions'
+     * contributions for one chunk while the chunk's weights are stepped, so the sum never goes through memory.
+     */
+    public interface GradientSource {
+        /** Writes the summed gradient at positions {@code [from, to)} into {@code buffer[0 .. to - from)}. */
+        void fill(int from, int to, double[] buffer);
     }
 
     /** The L2 term {@code lambda/2 * sum of squared W1/W2 weights}, from the chunks' sums added in chunk order. */

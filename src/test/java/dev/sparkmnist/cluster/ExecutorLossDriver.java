@@ -33,10 +33,17 @@ public final class ExecutorLossDriver {
         Path data = Path.of(args[0]);
         Path work = Path.of(args[1]);
         // 8 partitions of 4 samples each under block momentum (issue 12): the driver-side momentum buffer must
-        // come out the same whichever executor ran which task.
-        TrainingConfig config = new TrainingConfig(16, 21, InputScaling.UNIT, 8, 50, List.of(
-                new PhaseConfig(Long.parseLong(args[2]), 32, 0.01, 0.001, 0.9, 2, LearningRateSchedule.COSINE)),
-                new ScaleOut(4, Averaging.BMUF, 0, 1, 0, 0));
+        // come out the same whichever executor ran which task. With "float" (args[3]): automatic local steps, i.e.
+        // synchronous float gradients, whose update the collective engine shards between the executors and whose
+        // sparse W1 rows travel between them as SparseRows.
+        boolean floatGradients = args.length > 3 && args[3].equals("float");
+        TrainingConfig config = floatGradients
+                ? new TrainingConfig(16, 21, InputScaling.UNIT, 8, 50, List.of(new PhaseConfig(
+                        Long.parseLong(args[2]), 32, 0.01, 0.001, 0.9, 0, LearningRateSchedule.COSINE)),
+                        ScaleOut.SPLIT)
+                : new TrainingConfig(16, 21, InputScaling.UNIT, 8, 50, List.of(new PhaseConfig(
+                        Long.parseLong(args[2]), 32, 0.01, 0.001, 0.9, 2, LearningRateSchedule.COSINE)),
+                        new ScaleOut(4, Averaging.BMUF, 0, 1, 0, 0));
         try (SparkContexts.Handle spark = SparkContexts.open("executor loss test")) {
             for (String name : new String[] {"undisturbed", "disturbed"}) {
                 Path progress = work.resolve("progress-" + name);

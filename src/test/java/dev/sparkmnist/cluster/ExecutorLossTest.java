@@ -47,8 +47,11 @@ class ExecutorLossTest {
     Path tmp;
 
     @ParameterizedTest(name = "engine {0}")
-    @ValueSource(strings = {"job", "collective"})
-    void runSurvivesAnExecutorKilledMidTrainingWithIdenticalWeights(String engine) throws Exception {
+    @ValueSource(strings = {"job", "collective", "collective-float"})
+    void runSurvivesAnExecutorKilledMidTrainingWithIdenticalWeights(String variant) throws Exception {
+        // collective-float: synchronous float gradients, the update sharded over the two executor JVMs
+        String engine = variant.startsWith("collective") ? "collective" : "job";
+        String plan = variant.endsWith("float") ? "float" : "bmuf";
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 5);
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path sparkHome = ChildJvm.sparkHome(tmp.resolve("spark-home"));
@@ -68,7 +71,8 @@ class ExecutorLossTest {
         String driverLog;
         try (ChildJvm driver = ChildJvm.start(tmp.resolve("driver.log"), props,
                 Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1"),
-                ExecutorLossDriver.class.getName(), data.toString(), work.toString(), Long.toString(ITERATIONS))) {
+                ExecutorLossDriver.class.getName(), data.toString(), work.toString(), Long.toString(ITERATIONS),
+                plan)) {
             assertTrue(driver.awaitCondition(() -> step(progress) >= ITERATIONS / 3, 600),
                     "second run should reach iteration " + ITERATIONS / 3 + "; log:\n" + driver.tail());
             List<ProcessHandle> executors = executors(driver.process());
@@ -94,6 +98,9 @@ class ExecutorLossTest {
                     "Spark noticed the loss; log:\n" + driver.tail());
             assertTrue(log.contains("engine: " + (engine.equals("job") ? "job per round" : "collective")),
                     "the forced engine ran; log:\n" + driver.tail());
+            if (plan.equals("float")) {
+                assertTrue(log.contains("local steps 1,"), "synchronous float steps; log:\n" + driver.tail());
+            }
             if (engine.equals("collective")) {
                 assertTrue(log.contains("collective stage failed") && log.contains("starting it again from iteration"),
                         "the engine restarted the stage from its snapshot; log:\n" + driver.tail());

@@ -106,15 +106,23 @@ class ExchangeTest {
                 float[] mine = values(rank, step);
                 for (int t = 0; t < size; t++) {
                     if (t != rank) {
-                        mesh.send(t, new Message(step, new double[] {rank}, new Slice[] {Slice.of(mine, 0, 4)}));
+                        mesh.send(t, new Message(step, new double[] {rank}, new Slice[] {Slice.of(mine, 0, 4),
+                                Slice.of(new int[] {9, rank, step, -7, Integer.MAX_VALUE}, 1, 4)}));
                     }
                 }
                 double[] sum = new double[4];
-                Slice[] pieces = new Slice[size];
                 for (int t = 0; t < size; t++) {
-                    pieces[t] = t == rank ? Slice.of(mine, 0, 4) : mesh.receive(t).slices()[0];
+                    Slice s = Slice.of(mine, 0, 4);
+                    if (t != rank) {
+                        Message m = mesh.receive(t);
+                        s = m.slices()[0];
+                        assertArrayEquals(new int[] {t, step, -7, Integer.MAX_VALUE}, m.slices()[1].intArray(),
+                                "int values from member " + t);
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        sum[i] += s.floats()[s.offset() + i];
+                    }
                 }
-                Slice.sumInOrder(pieces, sum);
                 for (int i = 0; i < 4; i++) {
                     total[i] += sum[i];
                 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.sparkmnist.nn.LayerSizes;
 
 /**
- * A step updated slice by slice, as each task of the collective engine updates the slice it owns, gives exactly
+ * A step updated slice by slice, as each task of the collective engine updates the slice it owns (its summed
+ * gradient as an array or made chunk by chunk), gives exactly
  * the weights and velocity of the whole update ({@link MomentumSgd#step}), the float copy of those weights, and an
  * L2 term that does not depend on how many slices there were.
  */
@@ -42,9 +43,16 @@ class ShardedUpdateTest {
                 int from = ShardedUpdate.boundary(n, t, slices);
                 int to = ShardedUpdate.boundary(n, t + 1, slices);
                 assertEquals(0, from % ShardedUpdate.CHUNK, "slices start at chunk boundaries");
-                double[] sum = java.util.Arrays.copyOfRange(grad, from, to);
-                assertTrue(ShardedUpdate.step(SIZES, p, v, sum, from, to, 0.05, 1e-4, momentum, nesterov, floats,
-                        squares));
+                if (t % 2 == 0) {   // the sum as an array, as the job engine has it
+                    double[] sum = java.util.Arrays.copyOfRange(grad, from, to);
+                    assertTrue(ShardedUpdate.step(SIZES, p, v, sum, from, to, 0.05, 1e-4, momentum, nesterov,
+                            floats, squares));
+                } else {            // or made a chunk at a time, as a slice owner of the collective engine makes it
+                    ShardedUpdate.GradientSource source = (a, b, buffer) -> System.arraycopy(grad, a, buffer, 0,
+                            b - a);
+                    assertTrue(ShardedUpdate.step(SIZES, p, v, source, from, to, 0.05, 1e-4, momentum, nesterov,
+                            floats, squares));
+                }
             }
             assertEquals(n, ShardedUpdate.boundary(n, slices, slices));
             assertArrayEquals(expectedParams, p, slices + " slices: weights");
