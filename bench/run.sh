@@ -12,6 +12,10 @@
 # the time inside tasks, samples/s; 3-4 minutes per seed with OpenBLAS) runs only when named: --only best [--best-repeats 3].
 # The `engines` section (issue 28, 30-50 minutes: per-step time of both engines in local[N] and local-cluster
 # child JVMs, exchange fit, projection, submit.sh runs) runs only when named: --only engines [--engines-repeats 3].
+# The `committee` section (issue 31: K = 1, 3, 5, 7 members of `best`, accuracy, members per hour, projection on K
+# one-core executors) runs only when named: --only committee [--committee-reuse DIR] (DIR: a committee written by
+# ./submit.sh train --preset committee; without it the section trains one, over an hour on two cores), then probes
+# 1 member on 1 core against 2 on 2 cores [--committee-probe-iterations 2340] [--committee-probe-repeats 3].
 # Options are listed in src/bench/java/dev/sparkmnist/bench/BenchMain.java. Needs about 6 GB of heap and, for the
 # 3M set, 2.4 GB of disk under target/bench-data (generated once, reused afterwards).
 set -euo pipefail

@@ -130,6 +130,10 @@ public final class BenchMain {
             best(sc, train, test, partitions);
             save(out);
         }
+        if (named("committee")) { // issue 31: over an hour to train 7 members, or --committee-reuse DIR to score
+            json.put("committee", CommitteeBench.run(sc, dataDir, test, opts::get));
+            save(out);
+        }
         if (named("engines")) { // issue 28 (30-50 minutes: child JVMs, local-cluster, submit.sh): only when named
             json.put("engines", EngineBench.run(dataDir, opts::get));
             save(out);

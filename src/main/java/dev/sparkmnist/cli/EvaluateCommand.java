@@ -1,5 +1,6 @@
 package dev.sparkmnist.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,14 +14,16 @@ import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.eval.ConfusionMatrix;
+import dev.sparkmnist.eval.CommitteeEvaluator;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.fetch.DataFolder;
 import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.model.Json;
+import dev.sparkmnist.model.CommitteeStore;
 import dev.sparkmnist.model.ModelStore;
-import dev.sparkmnist.model.SavedModel;
+import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.output.OutputClaim;
 import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.report.RunReport;
@@ -58,7 +61,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if ((images == null) != (labels == null)) {
             throw new dev.sparkmnist.train.InvalidConfigException("--images and --labels go together");
         }
-        SavedModel saved = ModelStore.load(model);
+        SavedCommittee saved = CommitteeStore.load(model);
         if (images == null) {
             DataFolder.requireFiles(common.dataDir, MnistFiles.TEST_IMAGES, MnistFiles.TEST_LABELS);
         }
@@ -89,32 +92,45 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private void evaluate(SavedModel saved, MnistFiles.Split split) throws java.io.IOException {
+    private void evaluate(SavedCommittee saved, MnistFiles.Split split) throws java.io.IOException {
         InputScaling scaling = saved.metadata().scaling();
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist evaluate")) {
             JavaSparkContext sc = spark.context();
             int partitions = common.partitions(sc);
             IdxRddLoader.LoadedSet set = IdxRddLoader.load(sc, split, partitions);
-            if (set.pixelsPerImage() != saved.network().sizes().inputs()) {
+            if (set.pixelsPerImage() != saved.inputs()) {
                 throw new dev.sparkmnist.train.InvalidConfigException(split.images() + ": images have "
-                        + set.pixelsPerImage() + " pixels but the model expects " + saved.network().sizes().inputs());
+                        + set.pixelsPerImage() + " pixels but the model expects " + saved.inputs());
             }
             try {
-                ClassCount.requireWithin(set.labels(), saved.network().sizes().outputs(), split.labels(),
+                ClassCount.requireWithin(set.labels(), saved.classes(), split.labels(),
                         "the model " + model);
             } catch (IllegalArgumentException e) {
                 throw new dev.sparkmnist.train.InvalidConfigException(e.getMessage());
             }
-            Evaluator.Evaluation evaluation = Evaluator.evaluate(sc, set.blocks(), saved.network(), scaling,
-                    RunReport.MISTAKES_SHOWN);
+            Evaluator.Evaluation evaluation;
+            List<ConfusionMatrix> members = List.of();
+            if (saved.isCommittee()) {
+                CommitteeEvaluator.Result r = CommitteeEvaluator.evaluate(sc, set.blocks(), saved.networks(), scaling,
+                        RunReport.MISTAKES_SHOWN);
+                evaluation = r.committee().get(saved.combination());
+                members = r.members();
+            } else {
+                evaluation = Evaluator.evaluate(sc, set.blocks(), saved.members().get(0).network(), scaling,
+                        RunReport.MISTAKES_SHOWN);
+            }
             ConfusionMatrix cm = evaluation.confusion();
             Metrics metrics = new Metrics(null, cm);
             boolean mnist = MnistIdentity.isMnistFile(split.images()) && MnistIdentity.isMnistFile(split.labels());
             RunReport report = new RunReport("evaluate: " + model + " on " + split.images(), saved.metadata(),
                     metrics, savedCurves(model), evaluation.mistakes(), set.images().rows(), set.images().cols(),
                     new RunReport.DataSource(images != null ? split.images() : common.dataDir, mnist), null);
-            System.out.println("model: " + model + " (" + saved.network().sizes() + ", input scaling "
+            System.out.println("model: " + model + " (" + saved.describe() + ", input scaling "
                     + scaling.describe() + ")");
+            for (int i = 0; i < members.size(); i++) {
+                System.out.printf(java.util.Locale.ROOT, "member %d: accuracy %.2f%% (%d of %d)%n", i,
+                        100 * members.get(i).accuracy(), members.get(i).correct(), members.get(i).total());
+            }
             System.out.println("data:  " + split.images() + ": " + MnistIdentity.describe(mnist));
             System.out.print(metrics.toText(report.classNames()));
             if (metricsOut != null) {

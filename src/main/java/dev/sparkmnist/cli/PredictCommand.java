@@ -104,7 +104,7 @@ public final class PredictCommand implements Callable<Integer> {
             // A bad image or record fails inside a Spark task; ErrorReporter finds its message in the causes.
             BatchPredictions.Summary summary = BatchPredictions.writeScored(scored, scorer.numClasses(), out, f,
                     conf);
-            System.out.println("model:       " + model + " (" + scorer.savedModel().network().sizes() + ")");
+            System.out.println("model:       " + model + " (" + scorer.committee().describe() + ")");
             System.out.println("images:      " + images + " (" + summary.rows() + ")");
             System.out.println("predictions: " + out + " (" + f.name().toLowerCase(Locale.ROOT) + ")");
             if (summary.labelled()) {

@@ -4,7 +4,9 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.fetch.DataFolder;
@@ -38,6 +40,15 @@ public final class RetrainCommand implements Callable<Integer> {
 
     @Option(names = "--from-scratch", description = "Start from fresh weights instead of the current model.")
     boolean fromScratch;
+
+    @Option(names = "--committee", paramLabel = "K",
+            description = "Train a committee of K networks (as train --committee; alone it means --preset committee, 7 "
+                    + "members by default); the gate compares the committee's combined accuracy with the current "
+                    + "version's. A committee trains from its seeds, never from the current version.")
+    Integer committee;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--force", description = "Train even when a version with the same inputs exists.")
     boolean force;
@@ -78,9 +89,11 @@ public final class RetrainCommand implements Callable<Integer> {
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist retrain")) {
             training.applyEngine(spark.context());
             int partitions = common.trainingPartitions(spark.context());
+            boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
             Retrainer.Request request = new Retrainer.Request(common.dataDir,
-                    parent -> training.config(common.dataDir, partitions, parent), fromScratch, force, gate, keep,
-                    registryOptions.lockTtl(), registryOptions.lockWait(), !noOnnx, training.sampler());
+                    parent -> training.config(common.dataDir, asCommittee ? 1 : partitions, parent), fromScratch,
+                    force, gate, keep, registryOptions.lockTtl(), registryOptions.lockWait(), !noOnnx,
+                    training.sampler(), asCommittee ? config -> training.committeePlan(config, committee) : null);
             Retrainer.Outcome outcome = new Retrainer(registry).run(spark.context(), request);
             System.out.println(outcome.message());
             return switch (outcome.kind()) {

@@ -8,9 +8,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import dev.sparkmnist.committee.CommitteeJob;
+import dev.sparkmnist.committee.CommitteePlan;
+import dev.sparkmnist.data.ClassNames;
 import dev.sparkmnist.fetch.MnistFetch;
+import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.fs.ObjectStores;
 import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.model.ModelStore;
@@ -35,6 +41,8 @@ import dev.sparkmnist.train.TrainingConfig;
                 "  best      784-800-10, standardised pixels, training images distorted on the executors (affine +"
                         + " elastic), 100 epochs of momentum SGD, 32 local steps per job on 2 partitions; 99.2-99.3%%"
                         + " test accuracy in about 3.5 minutes with OpenBLAS.",
+                "  committee 7 best networks trained side by side, one Spark task each (one core each), differing"
+                        + " in seed and distortions, their probabilities combined (docs/committee.md).",
                 "  notebook  the original notebook: 784-25-10, raw pixels, batch 200, 20,000 iterations at lr 0.001"
                         + " / lambda 0.05, then 20,000 at lr 0.0001 / lambda 0.02."})
 public final class TrainCommand implements Callable<Integer> {
@@ -77,6 +85,17 @@ public final class TrainCommand implements Callable<Integer> {
             + "model directory saved otherwise, or any other folder; never a registry, the data or --init-from).")
     boolean overwrite;
 
+    @Option(names = "--committee", paramLabel = "K",
+            description = "Train a committee of K networks side by side, one Spark task per member on a whole copy of "
+                    + "the training set (K free cores train K at once; more members queue), members differing in "
+                    + "seed (seed, seed+1, ...; with --preset committee also in distortions), and save them in one "
+                    + "model directory that evaluate, predict, export and retrain score with the combined "
+                    + "probabilities. Alone it means --preset committee (7 members by default).")
+    Integer committee;
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--offline", description = "Do not fetch MNIST when --data-dir lacks it; fail instead.")
     boolean offline;
 
@@ -85,13 +104,21 @@ public final class TrainCommand implements Callable<Integer> {
         MnistFetch.ensurePresent(common.dataDir, offline, System.out);
         dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
+        boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
         Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
         ObjectStores.warnIfRenameIsCopy(outDir, "model directory");
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
+        if (asCommittee) {
+            refuseWithCommittee();
+        }
         try (OutputClaim claim = OutputClaim.directory("train", "--out", outDir, overwrite, true, common.dataDir,
                 initFrom)) {
-            train(p, outDir, continued, checkpointing);
+            if (asCommittee) {
+                trainCommittee(p, outDir, checkpointing);
+            } else {
+                train(p, outDir, continued, checkpointing);
+            }
             claim.written();
         }
         return ExitCodes.OK;
@@ -112,6 +139,51 @@ public final class TrainCommand implements Callable<Integer> {
                     result.network().sizes(), config.phases().size(), result.trainingSeconds());
             System.out.print(result.metrics().toText(result.classNames()));
             System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
+        }
+    }
+
+    /**
+     * A committee's size, and what a committee run does not do: continue a model, hold records out, sample test
+     * accuracy on the way.
+     */
+    private void refuseWithCommittee() {
+        if (committee != null && (committee < 1 || committee > CommitteePlan.MAX_MEMBERS)) {
+            throw new InvalidConfigException("--committee must be 1.." + CommitteePlan.MAX_MEMBERS + " members, got "
+                    + committee);
+        }
+        if (initFrom != null) {
+            throw new InvalidConfigException("--init-from continues one network; a committee (--committee, --preset "
+                    + "committee) trains its members from their seeds");
+        }
+        if (validation != 0) {
+            throw new InvalidConfigException("--validation is not supported with a committee (--committee, --preset "
+                    + "committee)");
+        }
+        if (evalEvery != null) {
+            throw new InvalidConfigException("--eval-every is not supported with a committee (--committee, --preset "
+                    + "committee)");
+        }
+    }
+
+    private void trainCommittee(Presets.Preset p, String outDir,
+                                dev.sparkmnist.checkpoint.CheckpointOptions checkpointing) {
+        try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist train --committee")) {
+            JavaSparkContext sc = spark.context();
+            TrainingConfig base = training.config(common.dataDir, 1, null, 0);
+            CommitteePlan plan = training.committeePlan(base, committee);
+            CommitteeJob.Result result = CommitteeJob.run(sc, new CommitteeJob.Spec(common.dataDir, outDir, plan,
+                    training.sampler(), classNames), checkpointing);
+            ClassNames names = ClassNames.of(result.committee().metadata().classNames(),
+                    result.committee().classes(), MnistIdentity.isMnist(result.committee().metadata().dataSha256()));
+            System.out.println();
+            System.out.printf(Locale.ROOT, "preset %s, %s, %.1f s of training%n", p.name(),
+                    result.committee().describe(), result.trainingSeconds());
+            for (int i = 0; i < result.memberMetrics().size(); i++) {
+                System.out.printf(Locale.ROOT, "member %d (seed %d): test accuracy %.2f%%%n", i,
+                        plan.members().get(i).seed(), 100 * result.memberMetrics().get(i).test().accuracy());
+            }
+            System.out.print(result.metrics().toText(names));
+            System.out.println("committee: " + outDir + " (report: " + outDir + "/report.html)");
         }
     }
 

@@ -30,7 +30,7 @@ import dev.sparkmnist.train.TrainingConfig;
  */
 public final class TrainingOptions {
 
-    @Option(names = "--preset", description = "Starting hyperparameters: default, best or notebook (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--preset", description = "Starting hyperparameters: default, best, committee or notebook (default: ${DEFAULT-VALUE}).",
             defaultValue = "default")
     String preset;
 
@@ -133,6 +133,27 @@ public final class TrainingOptions {
             + "the loss curve (default: 1000 for the notebook preset, else 100).")
     Long logEvery;
 
+
+    /**
+     * Whether the command trains a committee: {@code --committee K} (which alone, without {@code --preset}, selects
+     * the committee preset) or {@code --preset committee}.
+     */
+    boolean committee(Integer members, picocli.CommandLine.ParseResult parsed) {
+        if (members != null && !parsed.hasMatchedOption("--preset")) {
+            preset = Presets.COMMITTEE.name();
+        }
+        return members != null || preset() == Presets.COMMITTEE;
+    }
+
+    /**
+     * The members of a committee of {@code members} (null: the preset's 7) on {@code base}: seed, seed+1, ...; under
+     * the committee preset with varied distortions too.
+     */
+    dev.sparkmnist.committee.CommitteePlan committeePlan(TrainingConfig base, Integer members) {
+        int k = members != null ? members : dev.sparkmnist.committee.CommitteePlan.PRESET_MEMBERS;
+        return preset() == Presets.COMMITTEE ? dev.sparkmnist.committee.CommitteePlan.variedDistortions(base, k)
+                : dev.sparkmnist.committee.CommitteePlan.seeds(base, k);
+    }
 
     /** The named preset. */
     Presets.Preset preset() {

@@ -1,6 +1,7 @@
 package dev.sparkmnist.export;
 
 import java.util.List;
+import java.util.Map;
 
 
 import dev.sparkmnist.export.onnx.OnnxProto.ModelProto;
@@ -8,7 +9,9 @@ import dev.sparkmnist.export.onnx.OnnxProto.OperatorSetIdProto;
 import dev.sparkmnist.export.onnx.OnnxProto.StringStringEntryProto;
 import dev.sparkmnist.export.onnx.OnnxProto.Version;
 import dev.sparkmnist.model.ModelFormatException;
+import dev.sparkmnist.model.CommitteeStore;
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.model.SavedModel;
 
 /**
@@ -52,8 +55,9 @@ public final class OnnxExport {
      * under a temporary name that is renamed into place when complete.
      */
     public static Written write(String modelDir, String out, Precision precision) {
-        SavedModel saved = ModelStore.load(modelDir);
-        ModelProto model = toOnnx(saved, saved.metadata().classNames(), precision);
+        SavedCommittee saved = CommitteeStore.load(modelDir);
+        ModelProto model = saved.isCommittee() ? toOnnx(saved, saved.metadata().classNames(), precision)
+                : toOnnx(saved.members().get(0), saved.metadata().classNames(), precision);
         byte[] bytes = model.toByteArray();
         AtomicFile.write(out, bytes);
         return new Written(out, bytes.length, model);
@@ -88,6 +92,34 @@ public final class OnnxExport {
         }
         OnnxMetadata.of(saved.metadata(), saved.network().sizes(), scaling, precision, classNames).forEach(
                 (k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return m.build();
+    }
+
+    /**
+     * The ONNX model of a committee: one graph, one branch per member, combined as the committee's
+     * {@code model.json} says ({@link OnnxGraph#build(List, dev.sparkmnist.model.Combination, InputAffine,
+     * Precision)}); the metadata adds {@code committee_members} and {@code committee_combination}.
+     */
+    public static ModelProto toOnnx(SavedCommittee committee, List<String> classNames, Precision precision) {
+        InputAffine scaling = InputAffine.of(committee.metadata());
+        int k = committee.members().size();
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(Version.IR_VERSION_VALUE)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxGraph.OPSET))
+                .setProducerName(PRODUCER)
+                .setDocString("MNIST-style classifier trained by spark-mnist: a committee of " + k + " networks, "
+                        + "probabilities combined by " + committee.combination().word() + ". Input 'pixels': float "
+                        + "[N, " + committee.inputs() + "], raw values 0..255. Outputs 'probabilities' and 'label' "
+                        + "(the most probable class).")
+                .setGraph(OnnxGraph.build(committee.networks(), committee.combination(), scaling, precision));
+        if (committee.metadata().programVersion() != null) {
+            m.setProducerVersion(committee.metadata().programVersion());
+        }
+        Map<String, String> props = OnnxMetadata.of(committee.metadata(), committee.networks().get(0).sizes(),
+                scaling, precision, classNames);
+        props.put("committee_members", Integer.toString(k));
+        props.put("committee_combination", committee.combination().word());
+        props.forEach((key, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(v)));
         return m.build();
     }
 }

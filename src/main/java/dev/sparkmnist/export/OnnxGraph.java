@@ -2,6 +2,7 @@ package dev.sparkmnist.export;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Locale;
 
 import com.google.protobuf.ByteString;
@@ -13,6 +14,7 @@ import dev.sparkmnist.export.onnx.OnnxProto.TensorProto;
 import dev.sparkmnist.export.onnx.OnnxProto.TensorShapeProto;
 import dev.sparkmnist.export.onnx.OnnxProto.TypeProto;
 import dev.sparkmnist.export.onnx.OnnxProto.ValueInfoProto;
+import dev.sparkmnist.model.Combination;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 
@@ -45,13 +47,27 @@ final class OnnxGraph {
 
     /** The graph of {@code net} behind the input scaling {@code scaling}, computing in {@code precision}. */
     static GraphProto build(Network net, InputAffine scaling, Precision precision) {
-        return new OnnxGraph(precision).assemble(net, scaling);
+        return new OnnxGraph(precision).assemble(List.of(net), Combination.MEAN_PROBABILITY, scaling);
     }
 
-    private GraphProto assemble(Network net, InputAffine scaling) {
-        LayerSizes s = net.sizes();
-        graph.setName("spark-mnist " + s);
-        graph.setDocString("A " + s + " tanh/softmax network over raw pixel values 0..255; the input scaling "
+    /**
+     * The graph of a committee: one branch per member from the shared scaled inputs, each ending in its softmax
+     * ({@code probabilities_<i>}), combined as {@code combination} says: the mean of the members'
+     * probabilities, or the {@code Softmax} of the mean of their {@code Log}s. One member gives exactly
+     * {@link #build(Network, InputAffine, Precision)}'s graph.
+     */
+    static GraphProto build(List<Network> members, Combination combination, InputAffine scaling,
+                            Precision precision) {
+        return new OnnxGraph(precision).assemble(members, combination, scaling);
+    }
+
+    private GraphProto assemble(List<Network> members, Combination combination, InputAffine scaling) {
+        LayerSizes s = members.get(0).sizes();
+        boolean committee = members.size() > 1;
+        graph.setName("spark-mnist " + (committee ? "committee of " + members.size() + " x " : "") + s);
+        graph.setDocString((committee ? "A committee of " + members.size() + " tanh/softmax networks (" + s
+                + " first), their probabilities combined by " + combination.word() + ", "
+                : "A " + s + " tanh/softmax network ") + "over raw pixel values 0..255; the input scaling "
                 + "(pixel * input_factor + input_offset) is part of the graph.");
         graph.addInput(valueInfo(INPUT, TensorProto.DataType.FLOAT, s.inputs()));
         graph.addOutput(valueInfo(PROBABILITIES, TensorProto.DataType.FLOAT, s.outputs()));
@@ -59,28 +75,74 @@ final class OnnxGraph {
 
         graph.addInitializer(tensor("input_factor", new double[] {scaling.factor()}));
         graph.addInitializer(tensor("input_offset", new double[] {scaling.offset()}));
-        graph.addInitializer(tensor("W1", net.block(s.w1Offset(), s.b1Offset()), s.hidden(), s.inputs()));
-        graph.addInitializer(tensor("b1", net.block(s.b1Offset(), s.w2Offset()), s.hidden()));
-        graph.addInitializer(tensor("W2", net.block(s.w2Offset(), s.b2Offset()), s.outputs(), s.hidden()));
-        graph.addInitializer(tensor("b2", net.block(s.b2Offset(), s.parameterCount()), s.outputs()));
-
         String pixels = INPUT;
         if (precision.type() != TensorProto.DataType.FLOAT) {
             pixels = cast(INPUT, "pixels_" + precision.name().toLowerCase(Locale.ROOT), precision.type());
         }
         node("Mul", "scale", new String[] {pixels, "input_factor"}, "scaled");
         node("Add", "shift", new String[] {"scaled", "input_offset"}, "inputs");
-        node("Gemm", "layer1", new String[] {"inputs", "W1", "b1"}, "hidden_preactivation").addAttribute(transB());
-        node("Tanh", "tanh", new String[] {"hidden_preactivation"}, "hidden");
-        node("Gemm", "layer2", new String[] {"hidden", "W2", "b2"}, "logits").addAttribute(transB());
         String probabilities = precision.type() == TensorProto.DataType.FLOAT ? PROBABILITIES : "class_probabilities";
-        node("Softmax", "softmax", new String[] {"logits"}, probabilities).addAttribute(intAttribute("axis", 1));
+        if (!committee) {
+            branch(members.get(0), "", probabilities);
+        } else {
+            String[] branches = new String[members.size()];
+            for (int i = 0; i < members.size(); i++) {
+                branches[i] = branch(members.get(i), "_" + i, "probabilities_" + i);
+            }
+            graph.addInitializer(tensor("committee_scale", new double[] {1.0 / members.size()}));
+            if (combination == Combination.MEAN_PROBABILITY) {
+                mean(branches, probabilities);
+            } else {
+                String[] logs = new String[branches.length];
+                for (int i = 0; i < branches.length; i++) {
+                    logs[i] = "log_probabilities_" + i;
+                    node("Log", "log_" + i, new String[] {branches[i]}, logs[i]);
+                }
+                mean(logs, "mean_log_probabilities");
+                node("Softmax", "committee_softmax", new String[] {"mean_log_probabilities"}, probabilities)
+                        .addAttribute(intAttribute("axis", 1));
+            }
+        }
         if (!probabilities.equals(PROBABILITIES)) {
             cast(probabilities, PROBABILITIES, TensorProto.DataType.FLOAT);
         }
         node("ArgMax", "argmax", new String[] {probabilities}, LABEL)
                 .addAttribute(intAttribute("axis", 1)).addAttribute(intAttribute("keepdims", 0));
         return graph.build();
+    }
+
+    /**
+     * {@code out} = the mean of {@code terms}: added in member order, then multiplied by {@code committee_scale}
+     * (ONNX Runtime has no double {@code Mean} kernel).
+     */
+    private void mean(String[] terms, String out) {
+        String sum = terms[0];
+        for (int i = 1; i < terms.length; i++) {
+            String next = i == terms.length - 1 ? out + "_sum" : out + "_sum_" + i;
+            node("Add", "add_" + out + "_" + i, new String[] {sum, terms[i]}, next);
+            sum = next;
+        }
+        node("Mul", "scale_" + out, new String[] {sum, "committee_scale"}, out);
+    }
+
+    /**
+     * One network from the scaled {@code inputs} to its softmax output {@code out}; {@code suffix} tells a
+     * committee's members' initializers and nodes apart (empty for a single network). Returns {@code out}.
+     */
+    private String branch(Network net, String suffix, String out) {
+        LayerSizes s = net.sizes();
+        graph.addInitializer(tensor("W1" + suffix, net.block(s.w1Offset(), s.b1Offset()), s.hidden(), s.inputs()));
+        graph.addInitializer(tensor("b1" + suffix, net.block(s.b1Offset(), s.w2Offset()), s.hidden()));
+        graph.addInitializer(tensor("W2" + suffix, net.block(s.w2Offset(), s.b2Offset()), s.outputs(), s.hidden()));
+        graph.addInitializer(tensor("b2" + suffix, net.block(s.b2Offset(), s.parameterCount()), s.outputs()));
+        node("Gemm", "layer1" + suffix, new String[] {"inputs", "W1" + suffix, "b1" + suffix},
+                "hidden_preactivation" + suffix).addAttribute(transB());
+        node("Tanh", "tanh" + suffix, new String[] {"hidden_preactivation" + suffix}, "hidden" + suffix);
+        node("Gemm", "layer2" + suffix, new String[] {"hidden" + suffix, "W2" + suffix, "b2" + suffix},
+                "logits" + suffix).addAttribute(transB());
+        node("Softmax", "softmax" + suffix, new String[] {"logits" + suffix}, out)
+                .addAttribute(intAttribute("axis", 1));
+        return out;
     }
 
     private NodeProto.Builder node(String op, String name, String[] inputs, String output) {

@@ -43,7 +43,7 @@ final class BlockTransform {
     }
 
     /** {@code data} with the columns of {@code spec} appended; {@code schema} is the output schema. */
-    static Dataset<Row> apply(Dataset<Row> data, StructType schema, Broadcast<BlockScorer.Weights> weights,
+    static Dataset<Row> apply(Dataset<Row> data, StructType schema, Broadcast<CommitteeScorer.Weights> weights,
                               Spec spec) {
         Dataset<Row> scored = data.mapPartitions(new ScorePartition(weights, spec), Encoders.row(schema));
         for (int i = data.schema().size(); i < schema.size(); i++) { // the row encoder drops column metadata
@@ -52,26 +52,26 @@ final class BlockTransform {
         return scored;
     }
 
-    private record ScorePartition(Broadcast<BlockScorer.Weights> weights, Spec spec)
+    private record ScorePartition(Broadcast<CommitteeScorer.Weights> weights, Spec spec)
             implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            return new Scored(rows, new BlockScorer(weights.value(), (float) spec.offset(), BLOCK), spec);
+            return new Scored(rows, new CommitteeScorer(weights.value(), (float) spec.offset(), BLOCK), spec);
         }
     }
 
     /** The rows of one partition, read and scored a block at a time as the consumer asks for them. */
     private static final class Scored implements Iterator<Row> {
         private final Iterator<Row> in;
-        private final BlockScorer scorer;
+        private final CommitteeScorer scorer;
         private final Spec spec;
         private final int inputs;
         private final List<Row> block = new ArrayList<>(BLOCK);
         private int next;
 
-        Scored(Iterator<Row> in, BlockScorer scorer, Spec spec) {
+        Scored(Iterator<Row> in, CommitteeScorer scorer, Spec spec) {
             this.in = in;
             this.scorer = scorer;
             this.spec = spec;

@@ -52,13 +52,13 @@ public final class IdxScoring {
     }
 
     /** Scores one block's images in runs of {@value #BLOCK}, producing their rows as they are asked for. */
-    private record ScoreBlock(Broadcast<BlockScorer.Weights> weights, double factor, double offset, boolean labelled)
+    private record ScoreBlock(Broadcast<CommitteeScorer.Weights> weights, double factor, double offset, boolean labelled)
             implements FlatMapFunction<ImageBlock, Row> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Iterator<Row> call(ImageBlock block) {
-            BlockScorer scorer = new BlockScorer(weights.value(), (float) offset, BLOCK);
+            CommitteeScorer scorer = new CommitteeScorer(weights.value(), (float) offset, BLOCK);
             int d = block.pixelsPerImage();
             return new Iterator<>() {
                 private int first;

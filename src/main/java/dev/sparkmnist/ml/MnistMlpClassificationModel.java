@@ -1,5 +1,7 @@
 package dev.sparkmnist.ml;
 
+import java.util.List;
+
 import java.util.Locale;
 
 import org.apache.spark.SparkContext;
@@ -21,6 +23,8 @@ import org.apache.spark.sql.types.StructType;
 
 import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.model.Combination;
+import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.nn.BlockScorer;
 import dev.sparkmnist.nn.ForwardPass;
@@ -49,12 +53,17 @@ public final class MnistMlpClassificationModel
 
     private final String uid;
     private final Network network;
+    /** Every member of a committee, the network alone otherwise ({@code network} is the first). */
+    private final List<Network> members;
+    private final Combination combination;
     private final InputScaling scaling;
     /** What {@code model.json} says; only on the driver, for saving. */
     private final transient ModelMetadata metadata;
+    /** The committee as loaded (only on the driver, for saving), or null for a single network. */
+    private final transient SavedCommittee committee;
     private final Param<String> featureRange;
     /** The weights broadcast for {@link #transform}, made once per Spark context on first use (driver only). */
-    private transient Broadcast<BlockScorer.Weights> broadcast;
+    private transient Broadcast<CommitteeScorer.Weights> broadcast;
     private transient SparkContext broadcastContext;
 
     /** A model for {@code saved}, e.g. {@code new MnistMlpClassificationModel(uid, ModelStore.load(dir))}. */
@@ -62,13 +71,29 @@ public final class MnistMlpClassificationModel
         this(ConstructionUid.stash(uid), saved, true);
     }
 
+    /**
+     * A model for a committee's directory ({@code CommitteeStore.load(dir)}): {@code transform} scores with every
+     * member and combines their probabilities as the committee's {@code model.json} says. A committee of one read
+     * from a single network's directory is that network.
+     */
+    public MnistMlpClassificationModel(String uid, SavedCommittee committee) {
+        this(ConstructionUid.stash(uid), committee.members().get(0), committee.isCommittee() ? committee : null);
+    }
+
     private MnistMlpClassificationModel(String uid, SavedModel saved, boolean stashed) {
+        this(uid, saved, (SavedCommittee) null);
+    }
+
+    private MnistMlpClassificationModel(String uid, SavedModel saved, SavedCommittee committee) {
         super();
         this.uid = uid;
         ConstructionUid.clear();
         this.network = saved.network();
-        this.metadata = saved.metadata();
-        this.scaling = scalingOf(saved.metadata());
+        this.committee = committee;
+        this.members = committee != null ? committee.networks() : List.of(network);
+        this.combination = committee != null ? committee.combination() : Combination.MEAN_PROBABILITY;
+        this.metadata = committee != null ? committee.metadata() : saved.metadata();
+        this.scaling = scalingOf(this.metadata);
         featureRange = new Param<>(this, "featureRange", "how featuresCol's values are given: pixels (0..255) "
                 + "or unit (0..1)", ParamValidators.inArray(FeatureRange.NAMES));
         setDefault(featureRange, "pixels");
@@ -109,9 +134,14 @@ public final class MnistMlpClassificationModel
         return uid != null ? uid : ConstructionUid.pending();
     }
 
-    /** The network and its {@code model.json} description (on the driver). */
+    /** The network and its {@code model.json} description (on the driver); a committee's first member. */
     public SavedModel savedModel() {
-        return new SavedModel(network, metadata);
+        return committee != null ? committee.members().get(0) : new SavedModel(network, metadata);
+    }
+
+    /** The committee this model scores with (on the driver); a single network as a committee of one. */
+    public SavedCommittee committee() {
+        return committee != null ? committee : SavedCommittee.of(savedModel());
     }
 
     @Override
@@ -161,9 +191,10 @@ public final class MnistMlpClassificationModel
     }
 
     /** The weights for block scoring, broadcast on {@code sc} once (again only after a new context). */
-    synchronized Broadcast<BlockScorer.Weights> weights(SparkContext sc) {
+    synchronized Broadcast<CommitteeScorer.Weights> weights(SparkContext sc) {
         if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
-            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(BlockScorer.Weights.of(network));
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(new CommitteeScorer.Weights(
+                    members.stream().map(BlockScorer.Weights::of).toList(), combination));
             broadcastContext = sc;
         }
         return broadcast;
@@ -178,20 +209,28 @@ public final class MnistMlpClassificationModel
             throw new BadInputException(String.format("%s: a vector of %d values; the model takes %d", column,
                     features.size(), inputs));
         }
-        Workspace ws = Workspace.fitting(SCRATCH.get(), network.sizes(), 1);
-        SCRATCH.set(ws);
         FeatureRange range = FeatureRange.of(getOrDefault(featureRange));
         double factor = scaling.factor();
         double offset = scaling.offset();
         double[] values = features.toArray();
+        double[] x = new double[inputs];
         for (int k = 0; k < inputs; k++) {
             if (!Double.isFinite(values[k])) {
                 throw new BadInputException(String.format("%s: value %s at element %d", column, values[k], k));
             }
-            ws.x[k] = range.pixel(values[k]) * factor + offset;
+            x[k] = range.pixel(values[k]) * factor + offset;
         }
-        ForwardPass.run(network, ws, 1, false);
-        double[] p = java.util.Arrays.copyOf(ws.probabilities(), network.sizes().outputs());
+        int classes = network.sizes().outputs();
+        double[][] each = new double[members.size()][];
+        for (int i = 0; i < members.size(); i++) {
+            Workspace ws = Workspace.fitting(SCRATCH.get(), members.get(i).sizes(), 1);
+            SCRATCH.set(ws);
+            System.arraycopy(x, 0, ws.x, 0, inputs);
+            ForwardPass.run(members.get(i), ws, 1, false);
+            each[i] = java.util.Arrays.copyOf(ws.probabilities(), classes);
+        }
+        double[] p = new double[classes];
+        combination.combine(each, 0, classes, p, 0);
         return new DenseVector(p);
     }
 
@@ -203,7 +242,8 @@ public final class MnistMlpClassificationModel
 
     @Override
     public MnistMlpClassificationModel copy(ParamMap extra) {
-        MnistMlpClassificationModel copy = new MnistMlpClassificationModel(uid, savedModel());
+        MnistMlpClassificationModel copy = committee != null ? new MnistMlpClassificationModel(uid, committee)
+                : new MnistMlpClassificationModel(uid, savedModel());
         return copyValues(copy, extra).setParent(parent());
     }
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 
+import dev.sparkmnist.model.CommitteeStore;
 import dev.sparkmnist.model.ModelStore;
 
 /**
@@ -15,7 +16,7 @@ import dev.sparkmnist.model.ModelStore;
 final class ModelDirectoryReader extends MLReader<MnistMlpClassificationModel> {
     @Override
     public MnistMlpClassificationModel load(String path) {
-        var saved = ModelStore.load(path);
+        var saved = CommitteeStore.load(path);
         Optional<byte[]> params = ModelStore.readExtra(path, ParamsFile.PATH);
         String uid = params.map(p -> ParamsFile.uid(p, path))
                 .orElseGet(() -> Identifiable$.MODULE$.randomUID("mnistMlp"));

@@ -6,7 +6,9 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.MLWriter;
 
+import dev.sparkmnist.model.CommitteeStore;
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.model.SavedModel;
 
 /**
@@ -39,6 +41,12 @@ final class ModelDirectoryWriter extends MLWriter {
             throw new IllegalStateException("model " + model.uid() + " has lost its model.json description "
                     + "(it was deserialised away from the driver); save it where it was fitted or loaded");
         }
-        ModelStore.save(path, saved, Map.of(ParamsFile.PATH, ParamsFile.encode(model, sc().version())));
+        Map<String, byte[]> params = Map.of(ParamsFile.PATH, ParamsFile.encode(model, sc().version()));
+        SavedCommittee committee = model.committee();
+        if (committee.isCommittee()) {
+            CommitteeStore.save(path, committee.metadata(), committee.info(), committee.members(), params);
+        } else {
+            ModelStore.save(path, saved, params);
+        }
     }
 }

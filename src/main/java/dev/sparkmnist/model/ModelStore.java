@@ -97,6 +97,10 @@ public final class ModelStore {
                 throw new ModelFormatException(dir + ": no such model directory");
             }
             requireModelNotPipeline(fs, root, dir);
+            if (CommitteeStore.isCommittee(dir)) {
+                throw new ModelFormatException(dir + ": a committee of networks (model.json has a committee entry); "
+                        + "this reads one network: give one of its member-N directories");
+            }
             ModelMetadata meta;
             try {
                 meta = Json.MAPPER.readValue(read(fs, new Path(root, MODEL_JSON), dir), ModelMetadata.class);

@@ -77,8 +77,19 @@ public final class Presets {
                     new PhaseConfig(BEST_ITERATIONS, 256, 0.0002, 0.0005, 0.9, 0, LearningRateSchedule.COSINE)),
             DEFAULT.scaleOut(), new Augmentation(10, 0.1, 0.1, 1.5, 34, 4), Sampling.REPLACEMENT);
 
+    /**
+     * A committee of {@code best} networks ({@code dev.sparkmnist.committee}): each member is {@link #BEST} trained
+     * on one partition in its own Spark task, members differing in seed and in their distortions; their
+     * probabilities are combined. Seven members by default (Meier et al. 2011). Every member's settings here are
+     * {@code best}'s; the committee package gives each member its seed and distortions.
+     */
+    public static final Preset COMMITTEE = new Preset("committee",
+            "a committee of 7 best networks (784-800-10) trained side by side, one Spark task each, differing in "
+                    + "seed and distortions; their probabilities combined",
+            BEST.hidden(), BEST.scaling(), BEST.phases(), BEST.scaleOut(), BEST.augmentation(), BEST.sampling());
+
     private static final Map<String, Preset> ALL = Map.of(NOTEBOOK.name(), NOTEBOOK, DEFAULT.name(), DEFAULT,
-            BEST.name(), BEST);
+            BEST.name(), BEST, COMMITTEE.name(), COMMITTEE);
 
     private Presets() {
     }

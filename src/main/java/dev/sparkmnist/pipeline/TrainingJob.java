@@ -322,7 +322,8 @@ public final class TrainingJob {
         return parent != null ? parent.metadata().classNames() : null;
     }
 
-    private static Map<String, String> dataSha256(MnistFiles.Split train, MnistFiles.Split test) {
+    /** The SHA-256 of each data file's uncompressed content, by file name, as {@code model.json} records them. */
+    public static Map<String, String> dataSha256(MnistFiles.Split train, MnistFiles.Split test) {
         Map<String, String> sums = new LinkedHashMap<>();
         for (String f : new String[] {train.images(), train.labels(), test.images(), test.labels()}) {
             sums.put(new org.apache.hadoop.fs.Path(f).getName(), ContentDigest.sha256Uncompressed(f));

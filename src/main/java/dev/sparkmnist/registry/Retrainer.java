@@ -17,18 +17,27 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sparkmnist.checkpoint.CheckpointOptions;
+import dev.sparkmnist.committee.CommitteeJob;
+import dev.sparkmnist.committee.CommitteeMember;
+import dev.sparkmnist.committee.CommitteePlan;
 import dev.sparkmnist.data.ClassCount;
 import dev.sparkmnist.data.ContentDigest;
 import dev.sparkmnist.data.IdxRddLoader;
 import dev.sparkmnist.data.MnistFiles;
+import dev.sparkmnist.eval.CommitteeEvaluator;
 import dev.sparkmnist.eval.Evaluator;
+import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.export.OnnxExport;
 import dev.sparkmnist.export.Precision;
 import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.model.CommitteeStore;
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.model.SavedModel;
 import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.train.BatchSampler;
+import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingDivergedException;
 
@@ -66,10 +75,19 @@ public final class Retrainer {
      * @param onnx        also write the model as {@value OnnxExport#FILE_NAME} into the version, so it can be served
      *                    as it is
      * @param sampler     how batches are drawn (the preset's or {@code --sampling})
+     * @param committee   for a committee ({@code --committee}, {@code --preset committee}): its members for the
+     *                    configuration; null to train one network. A committee always trains from its seeds, and
+     *                    the gate compares it, combined, with the current version (a committee or not)
      */
     public record Request(String dataDir, Function<ModelMetadata, TrainingConfig> config, boolean fromScratch,
                           boolean force, QualityGate gate, Integer keep, Duration lockTtl, Duration lockWait,
-                          boolean onnx, BatchSampler sampler) {
+                          boolean onnx, BatchSampler sampler, Function<TrainingConfig, CommitteePlan> committee) {
+        /** A request to train one network. */
+        public Request(String dataDir, Function<ModelMetadata, TrainingConfig> config, boolean fromScratch,
+                       boolean force, QualityGate gate, Integer keep, Duration lockTtl, Duration lockWait,
+                       boolean onnx, BatchSampler sampler) {
+            this(dataDir, config, fromScratch, force, gate, keep, lockTtl, lockWait, onnx, sampler, null);
+        }
     }
 
     /** How a run ended. */
@@ -92,12 +110,18 @@ public final class Retrainer {
             crashPoint.reached("locked");
             registry.recover();
             Integer current = registry.current();
-            Integer parent = r.fromScratch() ? null : current;
+            Integer parent = r.fromScratch() || r.committee() != null ? null : current;
             String parentDir = parent == null ? null : registry.modelDir(parent);
+            if (parentDir != null && CommitteeStore.isCommittee(parentDir)) {
+                throw new InvalidConfigException("the current version " + parent + " is a committee, which cannot be "
+                        + "continued as one network: retrain with --committee K (or --preset committee), or with "
+                        + "--from-scratch");
+            }
             SavedModel parentModel = parentDir == null ? null : ModelStore.load(parentDir);
             TrainingConfig config = r.config().apply(parentModel == null ? null : parentModel.metadata());
+            CommitteePlan plan = r.committee() == null ? null : r.committee().apply(config);
             Map<String, String> data = digests(r.dataDir());
-            String fingerprint = fingerprint(data, config, r.sampler(), parent);
+            String fingerprint = fingerprint(data, config, r.sampler(), parent, plan);
             if (!r.force()) {
                 for (int v : registry.versions()) {
                     Lineage l = registry.lineage(v);
@@ -118,12 +142,22 @@ public final class Retrainer {
                     : "from version " + parent, registry.dir());
             crashPoint.reached("staging");
 
-            TrainingJob.Result result = null;
+            Metrics result = null;
+            int classes = 0;
             String diverged = null;
+            String modelDir = new Path(staging, ModelRegistry.MODEL).toString();
             try {
-                result = TrainingJob.run(sc, new TrainingJob.Spec(r.dataDir(),
-                        new Path(staging, ModelRegistry.MODEL).toString(), config, parentDir,
-                        r.sampler()), List.of());
+                if (plan != null) {
+                    CommitteeJob.Result c = CommitteeJob.run(sc, new CommitteeJob.Spec(r.dataDir(), modelDir, plan,
+                            r.sampler(), null), CheckpointOptions.DISABLED);
+                    result = c.metrics();
+                    classes = c.committee().classes();
+                } else {
+                    TrainingJob.Result single = TrainingJob.run(sc, new TrainingJob.Spec(r.dataDir(), modelDir,
+                            config, parentDir, r.sampler()), List.of());
+                    result = single.metrics();
+                    classes = single.network().sizes().outputs();
+                }
             } catch (TrainingDivergedException e) {
                 diverged = e.getMessage();
             }
@@ -135,11 +169,9 @@ public final class Retrainer {
             Lineage lineage = new Lineage(n, parent, fingerprint, r.dataDir(), data, config, TrainingJob.VERSION,
                     BuildInfo.gitCommit(), sc.version(), RunIdentity.host(), RunIdentity.user(), startedAt,
                     Instant.now().toString(), r.force());
-            double accuracy = result == null ? Double.NaN : result.metrics().test().accuracy();
-            SavedModel currentModel = current == null ? null : ModelStore.load(registry.modelDir(current));
-            int classes = result == null ? 0 : result.network().sizes().outputs();
-            boolean comparable = currentModel != null && (result == null
-                    || currentModel.network().sizes().outputs() == classes);
+            double accuracy = result == null ? Double.NaN : result.test().accuracy();
+            SavedCommittee currentModel = current == null ? null : CommitteeStore.load(registry.modelDir(current));
+            boolean comparable = currentModel != null && (result == null || currentModel.classes() == classes);
             Double currentAccuracy = comparable ? testAccuracy(sc, currentModel, r.dataDir(), config.partitions())
                     : null;
             comparable &= currentAccuracy != null;
@@ -148,12 +180,12 @@ public final class Retrainer {
                     : currentModel != null && !comparable
                     ? r.gate().judgeAlone(accuracy, String.format(Locale.ROOT, "current version %d has %d classes, "
                             + "this one %d, so they are not compared", current,
-                            currentModel.network().sizes().outputs(), classes))
+                            currentModel.classes(), classes))
                     : r.gate().judge(accuracy, current, currentAccuracy);
             VersionStatus status = new VersionStatus(decision.passed() ? VersionStatus.PENDING
                     : VersionStatus.REJECTED, decision.reason(), accuracy, current, currentAccuracy,
                     Instant.now().toString());
-            registry.writeVersionFiles(staging, result == null ? null : result.metrics().toJson(), lineage, status);
+            registry.writeVersionFiles(staging, result == null ? null : result.toJson(), lineage, status);
             crashPoint.reached("staged");
             registry.commit(staging, n);
             crashPoint.reached("committed");
@@ -198,7 +230,8 @@ public final class Retrainer {
      * nothing), the configuration (without the logging interval), how batches are drawn, the parent version and the
      * program.
      */
-    static String fingerprint(Map<String, String> data, TrainingConfig c, BatchSampler sampler, Integer parent) {
+    static String fingerprint(Map<String, String> data, TrainingConfig c, BatchSampler sampler, Integer parent,
+                              CommitteePlan committee) {
         Map<String, Object> inputs = new TreeMap<>();
         Map<String, String> byName = new TreeMap<>();
         data.forEach((path, sha) -> byName.put(new Path(path).getName().replaceFirst("\\.gz$", ""), sha));
@@ -207,6 +240,9 @@ public final class Retrainer {
                 c.scaleOut(), c.augmentation()));
         inputs.put("sampler", sampler.getClass().getName());
         inputs.put("parent", parent == null ? "none" : parent.toString());
+        if (committee != null) {
+            inputs.put("committee", committee.members().stream().map(CommitteeMember::options).toList());
+        }
         inputs.put("program", TrainingJob.VERSION + " " + BuildInfo.gitCommit());
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(RegistryFiles.json(inputs)));
@@ -219,13 +255,18 @@ public final class Retrainer {
      * A saved model's accuracy on this run's test set, so the gate compares like with like; null when the test set
      * has labels the model has no class for.
      */
-    private static Double testAccuracy(JavaSparkContext sc, SavedModel m, String dataDir, int partitions) {
+    private static Double testAccuracy(JavaSparkContext sc, SavedCommittee m, String dataDir, int partitions) {
         IdxRddLoader.LoadedSet test = IdxRddLoader.load(sc, MnistFiles.test(dataDir), partitions);
         try {
-            if (ClassCount.firstOutside(test.labels(), m.network().sizes().outputs()) >= 0) {
+            if (ClassCount.firstOutside(test.labels(), m.classes()) >= 0) {
                 return null;
             }
-            return Evaluator.confusion(sc, test.blocks(), m.network(), m.metadata().scaling()).accuracy();
+            if (m.isCommittee()) {
+                return CommitteeEvaluator.evaluate(sc, test.blocks(), m.networks(), m.metadata().scaling(), 0)
+                        .committee().get(m.combination()).confusion().accuracy();
+            }
+            return Evaluator.confusion(sc, test.blocks(), m.members().get(0).network(), m.metadata().scaling())
+                    .accuracy();
         } finally {
             test.blocks().unpersist(false);
         }

@@ -126,6 +126,13 @@ final class ReportHtml {
         if (m.augmentation() != null) {
             row(h, "training images distorted on the fly", m.augmentation());
         }
+        if (m.metrics() != null && m.metrics().get("memberTestAccuracy") instanceof List<?> members) {
+            Object how = m.metrics().get("combination");
+            row(h, "committee", members.size() + " networks, probabilities combined" + (how != null ? " by " + how
+                    : "") + "; each member's test accuracy: " + String.join(", ",
+                    members.stream().map(a -> String.format(Locale.ROOT, "%.2f%%", 100 * ((Number) a).doubleValue()))
+                            .toList()));
+        }
         row(h, "continued from", m.continuedFrom() == null ? "(fresh weights)" : m.continuedFrom());
         if (m.metrics() != null && m.metrics().get("trainingSeconds") instanceof Number s) {
             row(h, "training time", String.format(Locale.ROOT, "%.1f s", s.doubleValue()));

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkmnist.data.InputScaling;
+import dev.sparkmnist.model.Combination;
 import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.model.SavedCommittee;
+import dev.sparkmnist.model.SavedModel;
 
 /**
  * ONNX's own checker (Python package {@code onnx}, Debian's {@code python3-onnx}) accepts the exported file, with
@@ -57,6 +60,25 @@ class OnnxCheckerTest {
             String type = p == Precision.DOUBLE ? "DOUBLE" : "FLOAT";
             assertEquals(List.of("pixels:FLOAT:N,784", "probabilities:FLOAT:N,10", "label:INT64:N",
                     "hidden:" + type + ":N,20"), r.output.strip().lines().toList(), r.output);
+        }
+    }
+
+    @Test
+    void onnxCheckerAcceptsACommitteeOfBothCombinations() throws IOException, InterruptedException {
+        boolean present = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import onnx")).code == 0;
+        Assumptions.assumeTrue(present, PYTHON + " cannot import onnx");
+        List<SavedModel> members = List.of(OnnxFixtures.randomModel(20, InputScaling.MNIST_STANDARD, 2),
+                OnnxFixtures.randomModel(12, InputScaling.MNIST_STANDARD, 3));
+        for (Combination c : Combination.values()) {
+            SavedCommittee committee = new SavedCommittee(members, c, members.get(0).metadata(), null);
+            for (Precision p : Precision.values()) {
+                Path out = work.resolve(c.word() + "-" + p + ".onnx");
+                Files.write(out, OnnxExport.toOnnx(committee, null, p).toByteArray());
+                Result r = run(List.of(PYTHON, "-c", CHECK, out.toString()));
+                assertEquals(0, r.code, r.output);
+                assertEquals(List.of("pixels:FLOAT:N,784", "probabilities:FLOAT:N,10", "label:INT64:N"),
+                        r.output.strip().lines().toList(), r.output);
+            }
         }
     }
 
