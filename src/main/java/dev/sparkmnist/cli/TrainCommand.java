@@ -101,17 +101,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // A committee's bad options are refused before any work (fetching, checking the data).
+        boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
+        if (asCommittee) {
+            refuseWithCommittee();
+        }
         MnistFetch.ensurePresent(common.dataDir, offline, System.out);
         dev.sparkmnist.checkpoint.CheckpointOptions checkpointing = checkpoints.toOptions();
         common.dataDir = HadoopPaths.qualify(common.dataDir); // executors have another working directory
-        boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
         Presets.Preset p = training.preset();
         String outDir = out != null ? out : "models/" + p.name();
         ObjectStores.warnIfRenameIsCopy(outDir, "model directory");
         ModelMetadata continued = initFrom == null ? null : ModelStore.load(initFrom).metadata();
-        if (asCommittee) {
-            refuseWithCommittee();
-        }
         try (OutputClaim claim = OutputClaim.directory("train", "--out", outDir, overwrite, true, common.dataDir,
                 initFrom)) {
             if (asCommittee) {
