@@ -40,6 +40,8 @@ final class OrderedAllReduce {
     private final int w1End;
     private final int hidden;
     private final float[] scratch;
+    /** One chunk of the sum, made where the sharded update uses it ({@link Parts#sum}). */
+    private final double[] chunk = new double[ShardedUpdate.CHUNK];
 
     OrderedAllReduce(Mesh mesh, TaskGroups groups, PhaseRounds rounds) {
         this.mesh = mesh;
@@ -220,7 +222,10 @@ final class OrderedAllReduce {
 
         /** The partition-ordered sum, a chunk at a time. */
         ShardedUpdate.GradientSource sum() {
-            return (from, to, buffer) -> Contribution.sumInOrder(parts, buffer, from, to, w1End, hidden, scratch);
+            return (from, to) -> {
+                Contribution.sumInOrder(parts, chunk, from, to, w1End, hidden, scratch);
+                return chunk;
+            };
         }
     }
 

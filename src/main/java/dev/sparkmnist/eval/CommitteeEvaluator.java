@@ -96,7 +96,7 @@ public final class CommitteeEvaluator {
                 }
                 for (Combination c : Combination.values()) {
                     c.combine(probabilities, j, classes, combined, 0);
-                    int predicted = argmax(combined);
+                    int predicted = ForwardPass.argmax(combined);
                     counts.get(c).add(truth, predicted);
                     List<Evaluator.Mistake> list = mistakes.get(c);
                     if (predicted != truth && list.size() < maxMistakes) {
@@ -112,16 +112,5 @@ public final class CommitteeEvaluator {
             committee.put(c, new Evaluator.Evaluation(counts.get(c), mistakes.get(c)));
         }
         return new Result(members, committee);
-    }
-
-    /** The first index of the largest value, as {@link ForwardPass#argmax} breaks ties. */
-    public static int argmax(double[] values) {
-        int best = 0;
-        for (int c = 1; c < values.length; c++) {
-            if (values[c] > values[best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 }

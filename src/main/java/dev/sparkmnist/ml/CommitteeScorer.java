@@ -3,10 +3,10 @@ package dev.sparkmnist.ml;
 import java.io.Serializable;
 import java.util.List;
 
-import dev.sparkmnist.eval.CommitteeEvaluator;
 import dev.sparkmnist.model.Combination;
 import dev.sparkmnist.model.SavedCommittee;
 import dev.sparkmnist.nn.BlockScorer;
+import dev.sparkmnist.nn.ForwardPass;
 
 /**
  * Scores blocks of images with every member of a committee ({@link BlockScorer} each, on the same float inputs) and
@@ -81,6 +81,6 @@ final class CommitteeScorer {
 
     /** Image {@code j}'s most probable class under the combination (the first of equals). */
     int predicted(int j) {
-        return members.length == 1 ? members[0].predicted(j) : CommitteeEvaluator.argmax(probabilities(j));
+        return members.length == 1 ? members[0].predicted(j) : ForwardPass.argmax(probabilities(j));
     }
 }

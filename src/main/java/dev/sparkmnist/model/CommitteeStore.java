@@ -1,13 +1,11 @@
 package dev.sparkmnist.model;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -39,16 +37,7 @@ public final class CommitteeStore {
             throw new IllegalArgumentException(info.members().size() + " member entries for " + members.size()
                     + " members");
         }
-        Path target = new Path(dir);
-        try {
-            FileSystem fs = target.getFileSystem(HadoopConf.get());
-            fs.setWriteChecksum(false);
-            Path parent = target.getParent();
-            if (parent != null) {
-                fs.mkdirs(parent);
-            }
-            Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
-            fs.mkdirs(tmp);
+        ModelStore.writeDirectory(dir, "committee", (fs, tmp) -> {
             for (int i = 0; i < members.size(); i++) {
                 ModelStore.save(new Path(tmp, info.members().get(i).dir()).toString(), members.get(i), Map.of());
             }
@@ -56,15 +45,8 @@ public final class CommitteeStore {
             json.set(ENTRY, Json.MAPPER.valueToTree(info));
             Map<String, byte[]> files = new LinkedHashMap<>(extraFiles);
             files.put(ModelStore.MODEL_JSON, Json.MAPPER.writeValueAsBytes(json));
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                try (OutputStream out = fs.create(new Path(tmp, f.getKey()), true)) {
-                    out.write(f.getValue());
-                }
-            }
-            ModelStore.moveIntoPlace(fs, tmp, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot save committee: " + e.getMessage(), e);
-        }
+            ModelStore.writeFiles(fs, tmp, files);
+        });
     }
 
     /** True when {@code dir}'s {@code model.json} has a committee entry. */

@@ -34,6 +34,24 @@ public final class ModelStore {
 
     /** Writes {@code model} plus {@code extraFiles} (name to content) to {@code dir}, atomically. */
     public static void save(String dir, SavedModel model, Map<String, byte[]> extraFiles) {
+        writeDirectory(dir, "model", (fs, tmp) -> {
+            Map<String, byte[]> files = new LinkedHashMap<>(weightFiles(model.network()));
+            files.putAll(extraFiles);
+            files.put(MODEL_JSON, Json.MAPPER.writeValueAsBytes(model.metadata()));
+            writeFiles(fs, tmp, files);
+        });
+    }
+
+    /** What goes into a directory being written: its content, under {@code tmp}. */
+    interface DirectoryContent {
+        void writeInto(FileSystem fs, Path tmp) throws IOException;
+    }
+
+    /**
+     * Writes {@code dir} atomically: {@code content} into a hidden temporary directory beside it, then moved into
+     * place ({@link #moveIntoPlace}); a failure names {@code dir} and {@code what} was being saved.
+     */
+    static void writeDirectory(String dir, String what, DirectoryContent content) {
         Path target = new Path(dir);
         try {
             FileSystem fs = target.getFileSystem(HadoopConf.get());
@@ -44,17 +62,19 @@ public final class ModelStore {
             }
             Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
             fs.mkdirs(tmp);
-            Map<String, byte[]> files = new LinkedHashMap<>(weightFiles(model.network()));
-            files.putAll(extraFiles);
-            files.put(MODEL_JSON, Json.MAPPER.writeValueAsBytes(model.metadata()));
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                try (OutputStream out = fs.create(new Path(tmp, f.getKey()), true)) {
-                    out.write(f.getValue());
-                }
-            }
+            content.writeInto(fs, tmp);
             moveIntoPlace(fs, tmp, target);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot save model: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot save " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes each of {@code files} (name to content) into {@code dir}. */
+    static void writeFiles(FileSystem fs, Path dir, Map<String, byte[]> files) throws IOException {
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            try (OutputStream out = fs.create(new Path(dir, f.getKey()), true)) {
+                out.write(f.getValue());
+            }
         }
     }
 

@@ -57,6 +57,20 @@ public final class ForwardPass {
         return loss;
     }
 
+    /**
+     * The index of the largest value, the first of equal ones: how every prediction here breaks ties (and ONNX's
+     * ArgMax).
+     */
+    public static int argmax(double[] values) {
+        int best = 0;
+        for (int c = 1; c < values.length; c++) {
+            if (values[c] > values[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** The most probable class of sample {@code j} after {@link #run}. */
     public static int argmax(Workspace ws, int j) {
         int out = ws.sizes.outputs();

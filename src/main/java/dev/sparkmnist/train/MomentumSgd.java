@@ -31,11 +31,9 @@ public final class MomentumSgd {
      */
     static void stepRange(LayerSizes sizes, double[] params, double[] velocity, double[] grad, int gradShift,
                           int from, int to, double lr, double lambda, double momentum, boolean nesterov) {
-        int[] bounds = {sizes.w1Offset(), sizes.b1Offset(), sizes.w2Offset(), sizes.b2Offset(),
-                sizes.parameterCount()};
         for (int b = 0; b < 4; b++) {
-            int lo = Math.max(from, bounds[b]);
-            int hi = Math.min(to, bounds[b + 1]);
+            int lo = Math.max(from, bound(sizes, b));
+            int hi = Math.min(to, bound(sizes, b + 1));
             if (lo < hi) {
                 update(params, velocity, grad, gradShift, lr, b % 2 == 0 ? lambda : 0, momentum, nesterov, lo,
                         hi);
@@ -72,6 +70,17 @@ public final class MomentumSgd {
                 p[i] += v[i];
             }
         }
+    }
+
+    /** Where range {@code b} starts: W1, b1, W2, b2, then the end (4). The even ranges are regularised. */
+    static int bound(LayerSizes sizes, int b) {
+        return switch (b) {
+            case 0 -> sizes.w1Offset();
+            case 1 -> sizes.b1Offset();
+            case 2 -> sizes.w2Offset();
+            case 3 -> sizes.b2Offset();
+            default -> sizes.parameterCount();
+        };
     }
 
     private static void update(double[] p, double[] v, double[] g, int s, double lr, double lambda,

@@ -122,18 +122,11 @@ public final class PhaseRounds implements Serializable {
 
     /**
      * Steps parameters {@code [from, to)} of {@code cursor} (boundaries from {@link #sliceStart}) with their
-     * partition-ordered gradient sum {@code sum[0..to-from)}, updates the cursor's float weights there, and writes
+     * partition-ordered gradient sum (made chunk by chunk by {@code sum}), updates the cursor's float weights there,
+     * and writes
      * those chunks' L2 partial sums into {@code squares}. Returns false when a weight of the slice is not finite.
      * The cursor does not advance: {@link #finishRound} does, once every slice is done.
      */
-    private boolean updateSlice(PhaseCursor cursor, Round round, double[] sum, int from, int to, double[] squares) {
-        PhaseConfig phase = plan.phase();
-        return ShardedUpdate.step(sizes, cursor.network().parameters(), cursor.velocity(), sum, from, to,
-                round.plan().learningRates()[0], phase.lambda(), phase.momentum(), phase.nesterov(),
-                cursor.floatWeights(), squares);
-    }
-
-    /** As {@link #updateSlice(PhaseCursor, Round, double[], int, int, double[])}, the sum made chunk by chunk. */
     public boolean updateSlice(PhaseCursor cursor, Round round, ShardedUpdate.GradientSource sum, int from, int to,
                                double[] squares) {
         PhaseConfig phase = plan.phase();
@@ -204,7 +197,7 @@ public final class PhaseRounds implements Serializable {
         } else if (shardedUpdate()) {
             // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged.
             double[] squares = new double[l2Chunks()];
-            boolean finite = updateSlice(cursor, round, sum, 0, n, squares);
+            boolean finite = updateSlice(cursor, round, ShardedUpdate.GradientSource.of(sum, 0), 0, n, squares);
             return finishRound(cursor, squares, finite, lossSum, samples, round);
         } else {
             PhaseConfig phase = plan.phase();

@@ -36,46 +36,23 @@ public final class ShardedUpdate {
     }
 
     /**
-     * Steps parameters {@code [from, to)} (chunk-aligned) with their summed gradient {@code grad[0..to-from)},
-     * writes their float copy into {@code floats}, and each chunk's sum of squared regularised weights into
-     * {@code squares[chunk]}. Returns false when a parameter of the slice is not finite.
-     */
-    static boolean step(LayerSizes sizes, double[] params, double[] velocity, double[] grad, int from, int to,
-                        double lr, double lambda, double momentum, boolean nesterov, float[] floats,
-                        double[] squares) {
-        return step(sizes, params, velocity, null, grad, from, to, lr, lambda, momentum, nesterov, floats, squares);
-    }
-
-    /**
-     * As {@link #step(LayerSizes, double[], double[], double[], int, int, double, double, double, boolean, float[],
-     * double[])}, the summed gradient taken from {@code source} a chunk at a time, right before the chunk's update.
+     * Steps parameters {@code [from, to)} (chunk-aligned) with their summed gradient, taken from {@code source} a
+     * chunk at a time right before the chunk's update; writes their float copy into {@code floats}, and each chunk's
+     * sum of squared regularised weights into {@code squares[chunk]}. Returns false when a parameter of the slice is
+     * not finite.
      */
     static boolean step(LayerSizes sizes, double[] params, double[] velocity, GradientSource source, int from,
                         int to, double lr, double lambda, double momentum, boolean nesterov, float[] floats,
                         double[] squares) {
-        return step(sizes, params, velocity, source, null, from, to, lr, lambda, momentum, nesterov, floats,
-                squares);
-    }
-
-    private static boolean step(LayerSizes sizes, double[] params, double[] velocity, GradientSource source,
-                                double[] grad, int from, int to, double lr, double lambda, double momentum,
-                                boolean nesterov, float[] floats, double[] squares) {
-        double[] buffer = source == null ? null : new double[CHUNK];
         double check = 0;
-        int[] bounds = {sizes.w1Offset(), sizes.b1Offset(), sizes.w2Offset(), sizes.b2Offset(),
-                sizes.parameterCount()};
         for (int c = from; c < to; c += CHUNK) {
             int end = Math.min(to, c + CHUNK);
-            if (source != null) {
-                source.fill(c, end, buffer);
-                MomentumSgd.stepRange(sizes, params, velocity, buffer, c, c, end, lr, lambda, momentum, nesterov);
-            } else {
-                MomentumSgd.stepRange(sizes, params, velocity, grad, from, c, end, lr, lambda, momentum, nesterov);
-            }
+            MomentumSgd.stepRange(sizes, params, velocity, source.sum(c, end), c, c, end, lr, lambda, momentum,
+                    nesterov);
             double s = 0;
             for (int b = 0; b < 4; b++) {
-                int lo = Math.max(c, bounds[b]);
-                int hi = Math.min(end, bounds[b + 1]);
+                int lo = Math.max(c, MomentumSgd.bound(sizes, b));
+                int hi = Math.min(end, MomentumSgd.bound(sizes, b + 1));
                 boolean regularised = b % 2 == 0;
                 for (int i = lo; i < hi; i++) {
                     double w = params[i];
@@ -96,8 +73,17 @@ public final class ShardedUpdate {
      * contributions for one chunk while the chunk's weights are stepped, so the sum never goes through memory.
      */
     public interface GradientSource {
-        /** Writes the summed gradient at positions {@code [from, to)} into {@code buffer[0 .. to - from)}. */
-        void fill(int from, int to, double[] buffer);
+        /** The summed gradient at positions {@code [from, to)}, from index 0 of an array valid until the next call. */
+        double[] sum(int from, int to);
+
+        /** The gradient {@code sum[0..)} of the slice starting at {@code start}, a chunk at a time. */
+        static GradientSource of(double[] sum, int start) {
+            double[] chunk = new double[CHUNK];
+            return (from, to) -> {
+                System.arraycopy(sum, from - start, chunk, 0, to - from);
+                return chunk;
+            };
+        }
     }
 
     /** The L2 term {@code lambda/2 * sum of squared W1/W2 weights}, from the chunks' sums added in chunk order. */

@@ -43,16 +43,13 @@ class ShardedUpdateTest {
                 int from = ShardedUpdate.boundary(n, t, slices);
                 int to = ShardedUpdate.boundary(n, t + 1, slices);
                 assertEquals(0, from % ShardedUpdate.CHUNK, "slices start at chunk boundaries");
-                if (t % 2 == 0) {   // the sum as an array, as the job engine has it
-                    double[] sum = java.util.Arrays.copyOfRange(grad, from, to);
-                    assertTrue(ShardedUpdate.step(SIZES, p, v, sum, from, to, 0.05, 1e-4, momentum, nesterov,
-                            floats, squares));
-                } else {            // or made a chunk at a time, as a slice owner of the collective engine makes it
-                    ShardedUpdate.GradientSource source = (a, b, buffer) -> System.arraycopy(grad, a, buffer, 0,
-                            b - a);
-                    assertTrue(ShardedUpdate.step(SIZES, p, v, source, from, to, 0.05, 1e-4, momentum, nesterov,
-                            floats, squares));
-                }
+                ShardedUpdate.GradientSource source = t % 2 == 0
+                        // the sum as an array, as the job engine has it
+                        ? ShardedUpdate.GradientSource.of(java.util.Arrays.copyOfRange(grad, from, to), from)
+                        // or made a chunk at a time, as a slice owner of the collective engine makes it
+                        : (a, b) -> java.util.Arrays.copyOfRange(grad, a, b);
+                assertTrue(ShardedUpdate.step(SIZES, p, v, source, from, to, 0.05, 1e-4, momentum, nesterov,
+                        floats, squares));
             }
             assertEquals(n, ShardedUpdate.boundary(n, slices, slices));
             assertArrayEquals(expectedParams, p, slices + " slices: weights");
@@ -85,9 +82,9 @@ class ShardedUpdateTest {
         double[] params = new double[n];
         params[SIZES.b1Offset() + 3] = bad;   // a bias: outside the L2 term, still caught
         double[] squares = new double[ShardedUpdate.chunks(n)];
-        assertFalse(ShardedUpdate.step(SIZES, params, new double[n], new double[n], 0, n, 0.1, 1e-4, 0.9, false,
-                new float[n], squares));
-        assertTrue(ShardedUpdate.step(SIZES, new double[n], new double[n], new double[n], 0, n, 0.1, 1e-4, 0.9,
-                false, new float[n], squares));
+        assertFalse(ShardedUpdate.step(SIZES, params, new double[n], ShardedUpdate.GradientSource.of(new double[n], 0),
+                0, n, 0.1, 1e-4, 0.9, false, new float[n], squares));
+        assertTrue(ShardedUpdate.step(SIZES, new double[n], new double[n],
+                ShardedUpdate.GradientSource.of(new double[n], 0), 0, n, 0.1, 1e-4, 0.9, false, new float[n], squares));
     }
 }
