@@ -15,8 +15,9 @@ import dev.sparkmnist.train.ShardedUpdate;
  * {@link PhaseRounds#sliceStart chunk boundaries}, and adds the partitions' pieces of it, from partition 0 up,
  * starting from zeros) then an all-gather of the owners' slices. A sharded update ({@link WeightGather}) stops after
  * the reduce-scatter ({@link #reduceScatter}): each owner steps its slice and the tasks gather float weights.
- * That is exactly the driver's loop {@code for p: sum[i] += result_p[i]}, element by element, so the result is the
- * same to the bit whatever the number of tasks. The losses travel in the message headers and are summed in the
+ * That is exactly the job-per-round driver's sum ({@code PartitionResult.sumInOrder}: float gradients in float,
+ * everything else in double), element by element, so the result is the same to the bit whatever the number of
+ * tasks. The losses travel in the message headers and are summed in the
  * same order by every task.
  *
  * <p>Each task sends one message to every other task per phase (its partitions' pieces of the receiver's slice,
@@ -39,7 +40,9 @@ final class OrderedAllReduce {
     /** Where W1's rows end in the vector, and their length: a sum is added up row by row there. */
     private final int w1End;
     private final int hidden;
-    private final float[] scratch;
+    /** Float gradients are summed in float ({@link Contribution}); everything else in double. */
+    private final boolean floatSum;
+    private final Contribution.Scratch scratch;
     /** One chunk of the sum, made where the sharded update uses it ({@link Parts#sum}). */
     private final double[] chunk = new double[ShardedUpdate.CHUNK];
 
@@ -53,7 +56,8 @@ final class OrderedAllReduce {
         }
         this.w1End = rounds.sizes().b1Offset();
         this.hidden = rounds.sizes().hidden();
-        this.scratch = new float[hidden];
+        this.floatSum = rounds.plan().floatGradients();
+        this.scratch = Contribution.Scratch.of(hidden);
         int me = mesh.rank();
         owned[0] = new double[to(me) - from(me)];
         owned[1] = new double[to(me) - from(me)];
@@ -85,7 +89,8 @@ final class OrderedAllReduce {
     Sum reduceScatter(long step, List<PartitionResult> mine) {
         Parts parts = exchange(step, mine);
         double[] sum = owned[(int) (calls++ & 1)];
-        Contribution.sumInOrder(parts.parts(), sum, from(mesh.rank()), w1End, hidden, scratch);
+        int from = from(mesh.rank());
+        Contribution.sumInOrder(parts.parts(), sum, from, from + sum.length, w1End, hidden, floatSum, scratch);
         return new Sum(sum, parts.lossSum(), parts.samples());
     }
 
@@ -223,7 +228,7 @@ final class OrderedAllReduce {
         /** The partition-ordered sum, a chunk at a time. */
         ShardedUpdate.GradientSource sum() {
             return (from, to) -> {
-                Contribution.sumInOrder(parts, chunk, from, to, w1End, hidden, scratch);
+                Contribution.sumInOrder(parts, chunk, from, to, w1End, hidden, floatSum, scratch);
                 return chunk;
             };
         }

@@ -50,11 +50,10 @@ public final class JobPerRoundEngine implements PhaseEngine {
                     .mapPartitionsWithIndex(new PartitionStepTask(rounds.sizes(), model, round.plan()), true)
                     .collect());
             results.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-            double[] sum = new double[results.get(0).length()];
+            double[] sum = PartitionResult.sumInOrder(results, rounds.plan().floatGradients());
             double loss = 0;
             long samples = 0;
             for (PartitionResult r : results) {
-                r.addTo(sum);
                 loss += r.lossSum();
                 samples += r.samples();
             }

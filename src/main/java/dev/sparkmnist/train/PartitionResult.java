@@ -36,16 +36,31 @@ public record PartitionResult(int partition, double[] gradient, float[] model, S
         return gradient != null ? gradient.length : model.length;
     }
 
-    /** Adds the carried values to {@code sum}, in double. */
-    void addTo(double[] sum) {
-        if (gradient != null) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += gradient[i];
+    /**
+     * The results' values added in the order given (partition order): float gradients in float, the total widened
+     * to double once; double gradients and local SGD's float models in double. The collective engine's slice owners
+     * add in the same two ways, so both engines give the same sums to the bit.
+     */
+    static double[] sumInOrder(java.util.List<PartitionResult> results, boolean floatGradients) {
+        double[] sum = new double[results.get(0).length()];
+        if (floatGradients) {
+            float[] total = results.get(0).model().clone();
+            for (int r = 1; r < results.size(); r++) {
+                float[] values = results.get(r).model();
+                for (int i = 0; i < total.length; i++) {
+                    total[i] += values[i];
+                }
             }
-        } else {
             for (int i = 0; i < sum.length; i++) {
-                sum[i] += model[i];
+                sum[i] = total[i];
+            }
+            return sum;
+        }
+        for (PartitionResult r : results) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += r.gradient != null ? r.gradient[i] : r.model[i];
             }
         }
+        return sum;
     }
 }

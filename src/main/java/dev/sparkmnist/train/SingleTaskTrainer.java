@@ -35,8 +35,7 @@ public final class SingleTaskTrainer {
                 PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
                 double[] start = rounds.start(cursor);
                 PartitionResult result = rounds.compute(round, 0, block, rounds.ship(cursor, start));
-                double[] sum = new double[result.length()];
-                result.addTo(sum);
+                double[] sum = PartitionResult.sumInOrder(List.of(result), rounds.plan().floatGradients());
                 double loss = rounds.apply(cursor, round, sum, start, result.lossSum(), result.samples());
                 roundListeners.afterRound(cursor.state(), roundListeners.stats(phaseIndex, round.steps(), loss,
                         result.samples(), round.firstRate()));

@@ -1,6 +1,7 @@
 package dev.sparkmnist.collective;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,7 +17,7 @@ import dev.sparkmnist.nn.SparseRows;
 
 /**
  * A slice owner's sum ({@link Contribution#sumInOrder}) is the plain element-by-element sum in partition order, to
- * the bit, whether a partition's values come whole or as {@link SparseRows} computed row by row at the owner (the
+ * the bit (in double, or in float for float gradients), whether a partition's values come whole or as {@link SparseRows} computed row by row at the owner (the
  * kernel's own loop), within this JVM or decoded after the trip between JVMs, and for a slice that starts and ends
  * inside a W1 row.
  */
@@ -25,21 +26,36 @@ class ContributionTest {
     private static final float BACKGROUND = -0.4242f;
 
     @Test
-    void denseParts() {
-        SplittableRandom random = new SplittableRandom(3);
+    void denseDoublePartsAndFloatModelsAreAddedInDouble() {
+        Contribution[] parts = denseParts(7, 3, true);
+        assertSlicesEqualPlainSum(parts, false, plainSum(parts, false));
+    }
+
+    @Test
+    void floatGradientsAreAddedInFloat() {
+        Contribution[] parts = denseParts(7, 4, false);
+        double[] inFloat = plainSum(parts, true);
+        assertSlicesEqualPlainSum(parts, true, inFloat);
+        // the two arithmetics differ (else this test would not show which one ran)
+        assertNotEquals(Arrays.toString(plainSum(parts, false)), Arrays.toString(inFloat));
+    }
+
+    /** Parts whose magnitudes lie far apart, so that the order of additions shows; every third in double. */
+    private static Contribution[] denseParts(int count, long seed, boolean withDoubles) {
+        SplittableRandom random = new SplittableRandom(seed);
         int n = SIZES.parameterCount();
-        Contribution[] parts = new Contribution[7];
+        Contribution[] parts = new Contribution[count];
         for (int k = 0; k < parts.length; k++) {
             float[] f = new float[n];
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
-                // magnitudes far apart, so that the order of additions shows in the last bits; zeros of both signs
+                // zeros of both signs
                 d[i] = i % 97 == 0 ? -0.0 : random.nextDouble(-1, 1) * Math.pow(10, random.nextInt(-6, 7));
                 f[i] = (float) d[i];
             }
-            parts[k] = new Contribution.Dense(k % 3 == 2 ? Slice.of(d, 0, n) : Slice.of(f, 0, n), 0);
+            parts[k] = new Contribution.Dense(withDoubles && k % 3 == 2 ? Slice.of(d, 0, n) : Slice.of(f, 0, n), 0);
         }
-        assertSlicesEqualPlainSum(parts, plainSum(parts, n));
+        return parts;
     }
 
     @Test
@@ -80,18 +96,19 @@ class ContributionTest {
         for (int k = 0; k < parts.length; k++) {
             dense[k] = new Contribution.Dense(Slice.of(whole[k], 0, n), 0);
         }
-        assertSlicesEqualPlainSum(parts, plainSum(dense, n));
+        assertSlicesEqualPlainSum(parts, true, plainSum(dense, true));
     }
 
     /** Sums {@code parts} over slices that cut rows anywhere, and checks each against {@code expected}. */
-    private static void assertSlicesEqualPlainSum(Contribution[] parts, double[] expected) {
+    private static void assertSlicesEqualPlainSum(Contribution[] parts, boolean floatSum, double[] expected) {
         int n = expected.length;
         int[] cuts = {0, 1013, 1040, 17_777, SIZES.b1Offset() - 3, SIZES.b1Offset() + 5, n};
-        float[] scratch = new float[SIZES.hidden()];
+        Contribution.Scratch scratch = Contribution.Scratch.of(SIZES.hidden());
         for (int c = 0; c + 1 < cuts.length; c++) {
             double[] sum = new double[cuts[c + 1] - cuts[c]];
             Arrays.fill(sum, Double.NaN);   // whatever was there before is not part of the sum
-            Contribution.sumInOrder(parts, sum, cuts[c], SIZES.b1Offset(), SIZES.hidden(), scratch);
+            Contribution.sumInOrder(parts, sum, cuts[c], cuts[c + 1], SIZES.b1Offset(), SIZES.hidden(), floatSum,
+                    scratch);
             for (int i = 0; i < sum.length; i++) {
                 assertEquals(Double.doubleToRawLongBits(expected[cuts[c] + i]), Double.doubleToRawLongBits(sum[i]),
                         "element " + (cuts[c] + i));
@@ -99,13 +116,28 @@ class ContributionTest {
         }
     }
 
-    /** {@code sum = 0; for each part: sum[i] += part[i]}, the driver's loop. */
-    private static double[] plainSum(Contribution[] parts, int n) {
+    /**
+     * The sum over whole vectors in part order: {@code sum = 0; for each part: sum[i] += part[i]} (the driver's
+     * double loop), or with {@code inFloat} a float total, from the first part on, widened at the end (its loop for
+     * float gradients).
+     */
+    private static double[] plainSum(Contribution[] parts, boolean inFloat) {
+        int n = SIZES.parameterCount();
         double[] sum = new double[n];
-        for (Contribution p : parts) {
-            Slice s = ((Contribution.Dense) p).slice();
+        float[] total = new float[n];
+        for (int k = 0; k < parts.length; k++) {
+            Slice s = ((Contribution.Dense) parts[k]).slice();
             for (int i = 0; i < n; i++) {
-                sum[i] += s.floats() != null ? s.floats()[i] : s.doubles()[i];
+                if (inFloat) {
+                    total[i] = k == 0 ? s.floats()[i] : total[i] + s.floats()[i];   // the first part as it is
+                } else {
+                    sum[i] += s.floats() != null ? s.floats()[i] : s.doubles()[i];
+                }
+            }
+        }
+        if (inFloat) {
+            for (int i = 0; i < n; i++) {
+                sum[i] = total[i];
             }
         }
         return sum;
