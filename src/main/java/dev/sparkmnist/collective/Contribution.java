@@ -1,6 +1,7 @@
 package dev.sparkmnist.collective;
 
 import dev.sparkmnist.exchange.Slice;
+import dev.sparkmnist.nn.FloatVectors;
 import dev.sparkmnist.nn.SparseRows;
 import dev.sparkmnist.train.PartitionResult;
 
@@ -55,9 +56,7 @@ interface Contribution {
         if (first) {
             System.arraycopy(values, v, total, 0, length);
         } else {
-            for (int k = 0; k < length; k++) {
-                total[k] += values[v + k];
-            }
+            FloatVectors.addTo(values, v, total, 0, length);
         }
     }
 

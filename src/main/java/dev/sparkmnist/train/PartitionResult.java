@@ -2,6 +2,7 @@ package dev.sparkmnist.train;
 
 import java.io.Serializable;
 
+import dev.sparkmnist.nn.FloatVectors;
 import dev.sparkmnist.nn.SparseRows;
 
 /**
@@ -46,10 +47,7 @@ public record PartitionResult(int partition, double[] gradient, float[] model, S
         if (floatGradients) {
             float[] total = results.get(0).model().clone();
             for (int r = 1; r < results.size(); r++) {
-                float[] values = results.get(r).model();
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += values[i];
-                }
+                FloatVectors.addTo(results.get(r).model(), 0, total, 0, total.length);
             }
             for (int i = 0; i < sum.length; i++) {
                 sum[i] = total[i];

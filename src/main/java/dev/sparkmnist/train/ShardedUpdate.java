@@ -11,8 +11,8 @@ import dev.sparkmnist.nn.LayerSizes;
  * <p>The vector is cut into {@link #CHUNK}-element chunks, and slices start at chunk boundaries
  * ({@link #boundary}). In one pass over each chunk, while it is in the cache, the step updates weights and
  * velocity ({@link MomentumSgd#stepRange}, the arithmetic of the replicated update), rounds the weights to the
- * float copy the kernel reads next, adds up the chunk's squared W1/W2 weights for the L2 term of the loss, and
- * checks them for NaN/Inf. The L2 term is the chunks' sums added in chunk order: one fixed order whatever the
+ * float copy the kernel reads next, adds up the chunk's squared W1/W2 weights for the L2 term of the loss
+ * ({@link #roundAndSquare}), and checks them for NaN/Inf. The L2 term is the chunks' sums added in chunk order: one fixed order whatever the
  * number of slices.
  */
 public final class ShardedUpdate {
@@ -53,19 +53,53 @@ public final class ShardedUpdate {
             for (int b = 0; b < 4; b++) {
                 int lo = Math.max(c, MomentumSgd.bound(sizes, b));
                 int hi = Math.min(end, MomentumSgd.bound(sizes, b + 1));
-                boolean regularised = b % 2 == 0;
-                for (int i = lo; i < hi; i++) {
-                    double w = params[i];
-                    floats[i] = (float) w;
-                    check += w * 0.0;   // NaN when w is NaN or infinite, else 0
-                    if (regularised) {
-                        s += w * w;
+                if (b % 2 == 0) {
+                    s += roundAndSquare(params, floats, lo, hi);
+                } else {
+                    for (int i = lo; i < hi; i++) {
+                        floats[i] = (float) params[i];
+                        check += params[i] * 0.0;   // NaN when a weight is NaN or infinite, else 0
                     }
                 }
             }
+            check += s * 0.0;   // NaN when a regularised weight is NaN or infinite (or squares past Double.MAX_VALUE)
             squares[c / CHUNK] = s;
         }
         return !Double.isNaN(check);
+    }
+
+    /**
+     * Writes {@code floats[i] = (float) params[i]} for i in {@code [lo, hi)} and returns the sum of the squares, in
+     * four interleaved partial sums (element i into sum {@code (i - lo) % 4}, then {@code (s0 + s1) + (s2 + s3)}):
+     * four independent chains of additions instead of one, which is a fixed order, as a single chain would be, since
+     * {@code lo} depends only on the layer sizes and {@link #CHUNK}.
+     */
+    private static double roundAndSquare(double[] params, float[] floats, int lo, int hi) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = lo;
+        for (; i + 4 <= hi; i += 4) {
+            double w0 = params[i];
+            double w1 = params[i + 1];
+            double w2 = params[i + 2];
+            double w3 = params[i + 3];
+            floats[i] = (float) w0;
+            floats[i + 1] = (float) w1;
+            floats[i + 2] = (float) w2;
+            floats[i + 3] = (float) w3;
+            s0 += w0 * w0;
+            s1 += w1 * w1;
+            s2 += w2 * w2;
+            s3 += w3 * w3;
+        }
+        for (; i < hi; i++) {
+            double w = params[i];
+            floats[i] = (float) w;
+            s0 += w * w;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**
