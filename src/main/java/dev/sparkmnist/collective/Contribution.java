@@ -113,6 +113,14 @@ interface Contribution {
             }
             int h = rows.hidden();
             int r = from / h;
+            if (to - from == h) {
+                if (first) {
+                    rows.row(r, total);
+                } else {
+                    rows.addRow(r, total, 0);
+                }
+                return;
+            }
             rows.row(r, row);
             Contribution.addFloats(row, from - r * h, total, to - from, first);
         }

@@ -89,7 +89,7 @@ public final class FloatKernel {
      * leave out.
      */
     public double gradientInputMajor(float[] params, int n, float[] grad, float smoothing, float background) {
-        return gradientInputMajor(params, n, grad, smoothing, background, false);
+        return gradientInputMajor(params, n, grad, smoothing, background, false, SparseInputProducts.NO_VERSION);
     }
 
     /**
@@ -99,7 +99,21 @@ public final class FloatKernel {
      */
     public double gradientInputMajorDeferringW1(float[] params, int n, float[] grad, float smoothing,
                                                 float background) {
-        return gradientInputMajor(params, n, grad, smoothing, background, true);
+        return gradientInputMajor(params, n, grad, smoothing, background, true, SparseInputProducts.NO_VERSION);
+    }
+
+    /**
+     * As {@link #gradientInputMajorDeferringW1(float[], int, float[], float, float)} at weights the caller names
+     * by {@code weightsVersion} (non-negative, e.g. the global step): batches at the same version share the part of
+     * the forward pass that depends on the weights alone (the same result to the bit). {@code params} must not
+     * change under one version.
+     */
+    public double gradientInputMajorDeferringW1(float[] params, int n, float[] grad, float smoothing,
+                                                float background, long weightsVersion) {
+        if (weightsVersion < 0) {
+            throw new IllegalArgumentException("a weights version is non-negative, got " + weightsVersion);
+        }
+        return gradientInputMajor(params, n, grad, smoothing, background, true, weightsVersion);
     }
 
     /** The W1 rows the last {@link #gradientInputMajorDeferringW1} left unwritten, or null. */
@@ -108,14 +122,14 @@ public final class FloatKernel {
     }
 
     private double gradientInputMajor(float[] params, int n, float[] grad, float smoothing, float background,
-                                      boolean deferW1) {
+                                      boolean deferW1, long weightsVersion) {
         deferred = null;
         LayerSizes s = sizes;
         int in = s.inputs();
         int h = s.hidden();
         lastSparse = sparse != null && sparse.load(x, n, background) <= maxSparseDensity;
         if (lastSparse) {
-            sparse.forward(params, s.w1Offset(), background, hidden);
+            sparse.forward(params, s.w1Offset(), background, hidden, weightsVersion);
         } else {
             Blas.get().sgemm("N", "N", h, n, in, 1f, params, s.w1Offset(), h, x, 0, in, 0f, hidden, 0, h);
         }

@@ -30,8 +30,14 @@ final class SparseInputProducts {
     private final int[] fill;
     private final int[] sample;
     private final float[] sampleValue;
-    /** Scratch row of length hidden: column sums of W1, then the background term every row starts from. */
+    /** Scratch row of length hidden: the background term every row of the W1 gradient starts from. */
     private final float[] sums;
+    /** The forward pass's background term, and the weights it was computed from ({@link #forward}). */
+    private final float[] backgroundTerm;
+    private long termVersion = NO_VERSION;
+    private float[] termParams;
+    private int termOffset;
+    private int termBackground;
     private int count;
     private int entries;
 
@@ -46,6 +52,7 @@ final class SparseInputProducts {
         this.sample = new int[inputs * capacity];
         this.sampleValue = new float[inputs * capacity];
         this.sums = new float[hidden];
+        this.backgroundTerm = new float[hidden];
     }
 
     /**
@@ -75,18 +82,41 @@ final class SparseInputProducts {
 
     /** {@code out = W1^T X} (hidden x n, column-major) for the loaded batch; W1 input-major at {@code w1Offset}. */
     void forward(float[] params, int w1Offset, float background, float[] out) {
+        forward(params, w1Offset, background, out, NO_VERSION);
+    }
+
+    /**
+     * As above, where {@code weightsVersion} (non-negative) names the state of {@code params}: the background's
+     * term ({@code background} times W1's column sums, a pass over all of W1) is computed once per version and
+     * reused by the next batches at the same weights (a task of the collective engine working for several
+     * partitions in one step), with the same result to the bit. The caller guarantees that {@code params} do not
+     * change under one version.
+     */
+    void forward(float[] params, int w1Offset, float background, float[] out, long weightsVersion) {
         int h = hidden;
-        java.util.Arrays.fill(sums, 0f);
-        for (int i = 0; i < inputs; i++) {
-            Simd.addTo(params, w1Offset + i * h, sums, 0, h);
-        }
-        for (int k = 0; k < h; k++) {
-            sums[k] = background * sums[k];
+        boolean cached = weightsVersion >= 0 && weightsVersion == termVersion && params == termParams
+                && w1Offset == termOffset && Float.floatToRawIntBits(background) == termBackground;
+        if (!cached) {
+            java.util.Arrays.fill(backgroundTerm, 0f);
+            for (int i = 0; i < inputs; i++) {
+                Simd.addTo(params, w1Offset + i * h, backgroundTerm, 0, h);
+            }
+            for (int k = 0; k < h; k++) {
+                backgroundTerm[k] = background * backgroundTerm[k];
+            }
+            termVersion = weightsVersion;
+            termParams = weightsVersion >= 0 ? params : null;
+            termOffset = w1Offset;
+            termBackground = Float.floatToRawIntBits(background);
         }
         for (int j = 0; j < count; j++) {
-            Simd.accumulateRows(params, w1Offset, h, index, value, start[j], start[j + 1], sums, out, j * h);
+            Simd.accumulateRows(params, w1Offset, h, index, value, start[j], start[j + 1], backgroundTerm, out,
+                    j * h);
         }
     }
+
+    /** {@link #forward}'s version for weights that may change between any two calls. */
+    static final long NO_VERSION = -1;
 
     /**
      * {@code grad[W1] = X Delta^T} (input-major) for the loaded batch, where {@code delta} is hidden x n and
@@ -164,6 +194,15 @@ final class SparseInputProducts {
          */
         static void accumulateRows(float[] rows, int base, int h, int[] row, float[] weight, int from, int to,
                                    float[] init, float[] out, int at) {
+            accumulateRows(rows, base, h, row, weight, from, to, init, out, at, false);
+        }
+
+        /**
+         * As above, or with {@code add} {@code out[at..at+h) += } that sum (the sum made in registers first, then
+         * added: the same as computing it into a scratch row and adding that).
+         */
+        static void accumulateRows(float[] rows, int base, int h, int[] row, float[] weight, int from, int to,
+                                   float[] init, float[] out, int at, boolean add) {
             int k = 0;
             for (; k <= h - 8 * L; k += 8 * L) {
                 int o = at + k;
@@ -187,6 +226,16 @@ final class SparseInputProducts {
                     a6 = FloatVector.fromArray(SPECIES, rows, r + 6 * L).fma(w, a6);
                     a7 = FloatVector.fromArray(SPECIES, rows, r + 7 * L).fma(w, a7);
                 }
+                if (add) {
+                    a0 = a0.add(FloatVector.fromArray(SPECIES, out, o));
+                    a1 = a1.add(FloatVector.fromArray(SPECIES, out, o + L));
+                    a2 = a2.add(FloatVector.fromArray(SPECIES, out, o + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(SPECIES, out, o + 3 * L));
+                    a4 = a4.add(FloatVector.fromArray(SPECIES, out, o + 4 * L));
+                    a5 = a5.add(FloatVector.fromArray(SPECIES, out, o + 5 * L));
+                    a6 = a6.add(FloatVector.fromArray(SPECIES, out, o + 6 * L));
+                    a7 = a7.add(FloatVector.fromArray(SPECIES, out, o + 7 * L));
+                }
                 a0.intoArray(out, o);
                 a1.intoArray(out, o + L);
                 a2.intoArray(out, o + 2 * L);
@@ -202,6 +251,9 @@ final class SparseInputProducts {
                     a = FloatVector.fromArray(SPECIES, rows, base + row[e] * h + k)
                             .fma(FloatVector.broadcast(SPECIES, weight[e]), a);
                 }
+                if (add) {
+                    a = a.add(FloatVector.fromArray(SPECIES, out, at + k));
+                }
                 a.intoArray(out, at + k);
             }
             for (; k < h; k++) {
@@ -209,7 +261,7 @@ final class SparseInputProducts {
                 for (int e = from; e < to; e++) {
                     a += weight[e] * rows[base + row[e] * h + k];
                 }
-                out[at + k] = a;
+                out[at + k] = add ? a + out[at + k] : a;
             }
         }
     }

@@ -24,6 +24,15 @@ public record SparseRows(int hidden, int[] columnStart, int[] sample, float[] sa
                 columnStart[i + 1], rowStart, out, 0);
     }
 
+    /**
+     * Adds row {@code i} of the W1 gradient to {@code out[at .. at + hidden)}: the same float sums as
+     * {@code row(i, scratch)} and then {@code out[at + k] += scratch[k]}, without the scratch row.
+     */
+    public void addRow(int i, float[] out, int at) {
+        SparseInputProducts.Simd.accumulateRows(delta, 0, hidden, sample, sampleValue, columnStart[i],
+                columnStart[i + 1], rowStart, out, at, true);
+    }
+
     /** The number of rows (inputs). */
     public int rows() {
         return columnStart.length - 1;

@@ -130,7 +130,9 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
                     plan.firstStep(), p);
             float smoothing = (float) plan.labelSmoothing();
             float blank = BatchAssembler.blank(plan.scaling());
-            loss = deferW1 ? kernel.gradientInputMajorDeferringW1(params, drawn, grad, smoothing, blank)
+            // the collective engine's float weights change only between steps: the step names them
+            loss = deferW1 ? kernel.gradientInputMajorDeferringW1(params, drawn, grad, smoothing, blank,
+                    plan.firstStep())
                     : kernel.gradientInputMajor(params, drawn, grad, smoothing, blank);
         }
         return PartitionResult.ofFloatGradient(p, grad, deferW1 && drawn > 0 ? kernel.deferredRows() : null, loss,

@@ -103,4 +103,65 @@ class InputMajorKernelTest {
         InputMajorLayout.fromInputMajor(sizes, inputMajor, back, 4);
         assertArrayEquals(java.util.Arrays.copyOfRange(shipped, 4, n + 4), java.util.Arrays.copyOfRange(back, 4, n + 4));
     }
+
+    /**
+     * Batches at one named weights version share the forward pass's background term, and a new version (or weights
+     * under another array) recomputes it: each batch's gradient and rows equal a kernel's that never reuses it, to
+     * the bit. {@link SparseRows#addRow} adds a row as computing it and adding it would.
+     */
+    @Test
+    void aNamedWeightsVersionReusesTheBackgroundTermToTheBit() {
+        assumeTrue(SparseInputProducts.AVAILABLE, "the sparse first layer needs the Vector API (jdk.incubator.vector)");
+        LayerSizes sizes = new LayerSizes(100, 40, 10);
+        int n = 9;
+        float background = -0.4242f;
+        SplittableRandom r = new SplittableRandom(17);
+        float[] params = new float[sizes.parameterCount()];
+        float[] other = new float[sizes.parameterCount()];
+        FloatKernel versioned = new FloatKernel(sizes, n);
+        FloatKernel plain = new FloatKernel(sizes, n);
+        // version 5 twice (the second reuses), the weights changed under version 6, then another array at 6
+        long[] versions = {5, 5, 6, 6, 6};
+        for (int call = 0; call < versions.length; call++) {
+            if (call == 0 || call == 2) {
+                for (int i = 0; i < params.length; i++) {
+                    params[i] = (float) r.nextGaussian() * 0.1f;
+                    other[i] = (float) r.nextGaussian() * 0.1f;
+                }
+            }
+            float[] at = call == 4 ? other : params;
+            for (int i = 0; i < sizes.inputs() * n; i++) {
+                float v = r.nextInt(5) == 0 ? background + (float) r.nextDouble(-2, 2) : background;
+                versioned.x[i] = v;
+                plain.x[i] = v;
+            }
+            for (int j = 0; j < n; j++) {
+                versioned.y[j] = r.nextInt(10);
+                plain.y[j] = versioned.y[j];
+            }
+            float[] expected = new float[params.length];
+            float[] got = new float[params.length];
+            double expectedLoss = plain.gradientInputMajorDeferringW1(at, n, expected, 0.1f, background);
+            double loss = versioned.gradientInputMajorDeferringW1(at, n, got, 0.1f, background, versions[call]);
+            assertEquals(expectedLoss, loss, 0.0, "call " + call);
+            assertArrayEquals(expected, got, "call " + call);
+            SparseRows want = plain.deferredRows();
+            SparseRows rows = versioned.deferredRows();
+            float[] a = new float[sizes.hidden()];
+            float[] b = new float[sizes.hidden()];
+            float[] sum = new float[sizes.hidden()];
+            for (int i = 0; i < want.rows(); i++) {
+                want.row(i, a);
+                rows.row(i, b);
+                assertArrayEquals(a, b, "call " + call + ", row " + i);
+                for (int k = 0; k < sum.length; k++) {
+                    sum[k] = (float) i + a[k];
+                }
+                float[] added = new float[sizes.hidden()];
+                java.util.Arrays.fill(added, (float) i);
+                rows.addRow(i, added, 0);
+                assertArrayEquals(sum, added, "addRow, call " + call + ", row " + i);
+            }
+        }
+    }
 }
