@@ -1,8 +1,8 @@
 package dev.sparkmnist.collective;
 
 import dev.sparkmnist.exchange.Slice;
-import dev.sparkmnist.nn.FloatVectors;
 import dev.sparkmnist.nn.SparseRows;
+import dev.sparkmnist.nn.VectorMath;
 import dev.sparkmnist.train.PartitionResult;
 
 /**
@@ -56,7 +56,7 @@ interface Contribution {
         if (first) {
             System.arraycopy(values, v, total, 0, length);
         } else {
-            FloatVectors.addTo(values, v, total, 0, length);
+            VectorMath.addTo(values, v, total, 0, length);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.sparkmnist.train;
 
 import java.io.Serializable;
 
-import dev.sparkmnist.nn.FloatVectors;
 import dev.sparkmnist.nn.SparseRows;
+import dev.sparkmnist.nn.VectorMath;
 
 /**
  * What one partition sends back for one Spark job, with the summed cross-entropy of the samples it drew: either a
@@ -47,7 +47,7 @@ public record PartitionResult(int partition, double[] gradient, float[] model, S
         if (floatGradients) {
             float[] total = results.get(0).model().clone();
             for (int r = 1; r < results.size(); r++) {
-                FloatVectors.addTo(results.get(r).model(), 0, total, 0, total.length);
+                VectorMath.addTo(results.get(r).model(), 0, total, 0, total.length);
             }
             for (int i = 0; i < sum.length; i++) {
                 sum[i] = total[i];

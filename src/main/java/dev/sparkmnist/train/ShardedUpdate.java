@@ -1,6 +1,7 @@
 package dev.sparkmnist.train;
 
 import dev.sparkmnist.nn.LayerSizes;
+import dev.sparkmnist.nn.VectorMath;
 
 /**
  * The update of a synchronous float-gradient step, one slice of the parameters at a time, so that each task of the
@@ -69,37 +70,15 @@ public final class ShardedUpdate {
     }
 
     /**
-     * Writes {@code floats[i] = (float) params[i]} for i in {@code [lo, hi)} and returns the sum of the squares, in
-     * four interleaved partial sums (element i into sum {@code (i - lo) % 4}, then {@code (s0 + s1) + (s2 + s3)}):
-     * four independent chains of additions instead of one, which is a fixed order, as a single chain would be, since
-     * {@code lo} depends only on the layer sizes and {@link #CHUNK}.
+     * Writes {@code floats[i] = (float) params[i]} for i in {@code [lo, hi)} and returns the sum of the squares
+     * ({@link VectorMath#sumOfSquares}: a fixed order, since {@code lo} depends only on the layer sizes and
+     * {@link #CHUNK}).
      */
     private static double roundAndSquare(double[] params, float[] floats, int lo, int hi) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = lo;
-        for (; i + 4 <= hi; i += 4) {
-            double w0 = params[i];
-            double w1 = params[i + 1];
-            double w2 = params[i + 2];
-            double w3 = params[i + 3];
-            floats[i] = (float) w0;
-            floats[i + 1] = (float) w1;
-            floats[i + 2] = (float) w2;
-            floats[i + 3] = (float) w3;
-            s0 += w0 * w0;
-            s1 += w1 * w1;
-            s2 += w2 * w2;
-            s3 += w3 * w3;
+        for (int i = lo; i < hi; i++) {
+            floats[i] = (float) params[i];
         }
-        for (; i < hi; i++) {
-            double w = params[i];
-            floats[i] = (float) w;
-            s0 += w * w;
-        }
-        return (s0 + s1) + (s2 + s3);
+        return VectorMath.sumOfSquares(params, lo, hi);
     }
 
     /**
