@@ -50,7 +50,7 @@ class TolOptionTest {
     }
 
     @Test
-    void zeroRunsEveryIterationAndATolerenceStopsEarly() throws Exception {
+    void zeroRunsEveryIterationAndAToleranceStopsEarly() throws Exception {
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 500, 50, false, 6);
         Path off = tmp.resolve("off");
         CliRun plain = CliRun.of(train(data, off, "--tol", "0").toArray(String[]::new));
