@@ -33,8 +33,8 @@ import dev.sparkmnist.train.Convergence;
  * A directory of checkpoints on any Hadoop path: one sub-directory {@code step-<global step>} per checkpoint,
  * holding {@code checkpoint.json} (with the state of the convergence check, {@code --tol}, when it is under way),
  * {@code params.npy}, {@code velocity.npy} and, for a run with block momentum, {@code block-momentum.npy}. Each is
- * written under a hidden temporary name and renamed into place, so a driver killed mid-write leaves no checkpoint that looks complete;
- * only the newest {@code keep} are kept. Checkpoints are never written where a model is expected.
+ * written under a hidden temporary name and renamed into place, so a driver killed mid-write leaves no checkpoint
+ * that looks complete; only the newest {@code keep} are kept. Checkpoints are never written where a model is expected.
  */
 public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
