@@ -34,7 +34,8 @@ import dev.sparkmnist.train.Convergence;
  * holding {@code checkpoint.json} (with the state of the convergence check, {@code --tol}, when it is under way),
  * {@code params.npy}, {@code velocity.npy} and, for a run with block momentum, {@code block-momentum.npy}. Each is
  * written under a hidden temporary name and renamed into place, so a driver killed mid-write leaves no checkpoint
- * that looks complete; only the newest {@code keep} are kept. Checkpoints are never written where a model is expected.
+ * that looks complete; only the newest {@code keep} are kept. Checkpoints are never written where a model is
+ * expected.
  */
 public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
@@ -151,19 +152,20 @@ public final class CheckpointStore {
                 || l[2] > 1000 || info.phase() < 0 || info.phaseIteration() < 0 || info.globalStep() < 0) {
             throw new ModelFormatException(where + ": impossible layers or position in " + INFO);
         }
-        Convergence c0 = info.convergence();
-        if (c0 != null && (c0.epochSteps() < 0 || c0.epochs() < 0 || !Double.isFinite(c0.epochLossSum())
-                || !Double.isFinite(c0.previousMean()) || !Double.isFinite(c0.improvement()))) {
+        Convergence convergence = info.convergence();
+        if (convergence != null && (convergence.epochSteps() < 0 || convergence.epochs() < 0
+                || !Double.isFinite(convergence.epochLossSum()) || !Double.isFinite(convergence.previousMean())
+                || !Double.isFinite(convergence.improvement()))) {
             throw new ModelFormatException(where + ": impossible convergence state in " + INFO);
         }
-                LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
+        LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
         int n = sizes.parameterCount();
         double[] params = array(fs, p, PARAMS, n);
         double[] velocity = array(fs, p, VELOCITY, n);
         double[] blockMomentum = fs.exists(new Path(p, BLOCK_MOMENTUM)) ? array(fs, p, BLOCK_MOMENTUM, n)
                 : new double[0];
         Checkpoint c = new Checkpoint(info.fingerprint(), info.phase(), info.phaseIteration(), info.globalStep(),
-                new Network(sizes, params), velocity, blockMomentum, info.convergence());
+                new Network(sizes, params), velocity, blockMomentum, convergence);
         return new Loaded(c, info, where);
     }
 

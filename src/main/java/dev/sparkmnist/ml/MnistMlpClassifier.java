@@ -60,8 +60,8 @@ import dev.sparkmnist.train.TrainingState;
  * 0..1 with {@code featureRange = "unit"}; {@code labelCol} holds class numbers 0..K-1 (K up to 256: the largest
  * label plus one, or the {@code initialModel}'s). Spark's shared param names ({@code maxIter}, {@code stepSize},
  * {@code regParam}, {@code blockSize}, {@code seed}, {@code tol}, MLPC's {@code layers}) work beside this
- * estimator's earlier ones, kept as aliases. Params are checked when set; the data is checked row by row, and a bad row stops
- * {@code fit} with one message naming the column.
+ * estimator's earlier ones, kept as aliases. Params are checked when set; the data is checked row by row, and a bad
+ * row stops {@code fit} with one message naming the column.
  */
 public final class MnistMlpClassifier
         extends ProbabilisticClassifier<Vector, MnistMlpClassifier, MnistMlpClassificationModel>
