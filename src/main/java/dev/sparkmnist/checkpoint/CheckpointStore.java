@@ -27,13 +27,15 @@ import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.model.NpyArrays;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
+import dev.sparkmnist.train.Convergence;
 
 /**
  * A directory of checkpoints on any Hadoop path: one sub-directory {@code step-<global step>} per checkpoint,
- * holding {@code checkpoint.json}, {@code params.npy}, {@code velocity.npy} and, for a run with block momentum,
- * {@code block-momentum.npy}. Each is written under a hidden
- * temporary name and renamed into place, so a driver killed mid-write leaves no checkpoint that looks complete;
- * only the newest {@code keep} are kept. Checkpoints are never written where a model is expected.
+ * holding {@code checkpoint.json} (with the state of the convergence check, {@code --tol}, when it is under way),
+ * {@code params.npy}, {@code velocity.npy} and, for a run with block momentum, {@code block-momentum.npy}. Each is
+ * written under a hidden temporary name and renamed into place, so a driver killed mid-write leaves no checkpoint
+ * that looks complete; only the newest {@code keep} are kept. Checkpoints are never written where a model is
+ * expected.
  */
 public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
@@ -66,7 +68,8 @@ public final class CheckpointStore {
         LayerSizes s = checkpoint.network().sizes();
         CheckpointInfo info = new CheckpointInfo(CheckpointInfo.FORMAT, CheckpointInfo.FORMAT_VERSION,
                 checkpoint.fingerprint(), checkpoint.phase(), checkpoint.phaseIteration(), checkpoint.globalStep(),
-                new int[] {s.inputs(), s.hidden(), s.outputs()}, Instant.now().toString(), configuration);
+                new int[] {s.inputs(), s.hidden(), s.outputs()}, Instant.now().toString(), configuration,
+                checkpoint.convergence().equals(Convergence.START) ? null : checkpoint.convergence());
         String name = String.format("step-%012d", checkpoint.globalStep());
         try {
             FileSystem fs = fs();
@@ -149,6 +152,12 @@ public final class CheckpointStore {
                 || l[2] > 1000 || info.phase() < 0 || info.phaseIteration() < 0 || info.globalStep() < 0) {
             throw new ModelFormatException(where + ": impossible layers or position in " + INFO);
         }
+        Convergence convergence = info.convergence();
+        if (convergence != null && (convergence.epochSteps() < 0 || convergence.epochs() < 0
+                || !Double.isFinite(convergence.epochLossSum()) || !Double.isFinite(convergence.previousMean())
+                || !Double.isFinite(convergence.improvement()))) {
+            throw new ModelFormatException(where + ": impossible convergence state in " + INFO);
+        }
         LayerSizes sizes = new LayerSizes(l[0], l[1], l[2]);
         int n = sizes.parameterCount();
         double[] params = array(fs, p, PARAMS, n);
@@ -156,7 +165,7 @@ public final class CheckpointStore {
         double[] blockMomentum = fs.exists(new Path(p, BLOCK_MOMENTUM)) ? array(fs, p, BLOCK_MOMENTUM, n)
                 : new double[0];
         Checkpoint c = new Checkpoint(info.fingerprint(), info.phase(), info.phaseIteration(), info.globalStep(),
-                new Network(sizes, params), velocity, blockMomentum);
+                new Network(sizes, params), velocity, blockMomentum, convergence);
         return new Loaded(c, info, where);
     }
 

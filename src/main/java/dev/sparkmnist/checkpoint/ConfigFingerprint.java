@@ -19,11 +19,11 @@ import dev.sparkmnist.train.TrainingConfig;
 /**
  * Identifies everything that decides a run's weights: the hyperparameters of every phase, width, seed, input
  * scaling with its values (a standard scaling's learnt factor and offset), partitioning, the batch sampler, the
- * distortions of the training images and the validation records held out (each only when there are any, so a
- * run without them keeps its fingerprint), the SHA-256 of the data files and the starting weights (which cover
- * {@code --init-from}). A checkpoint is resumed only by a run with the same fingerprint, so a resumed run ends
- * exactly where an uninterrupted one would. Settings that do not change the result (log interval, output path)
- * are left out on purpose.
+ * distortions of the training images, the validation records held out and the convergence tolerance (each only
+ * when there are any, so a run without them keeps its fingerprint), the SHA-256 of the data files and the starting
+ * weights (which cover {@code --init-from}). A checkpoint is resumed only by a run with the same fingerprint, so a
+ * resumed run ends exactly where an uninterrupted one would. Settings that do not change the result (log interval,
+ * output path) are left out on purpose.
  */
 public final class ConfigFingerprint {
     /** Bump when the training arithmetic changes (2: local SGD in float, model shipped as float). */
@@ -64,6 +64,9 @@ public final class ConfigFingerprint {
         }
         if (validation > 0) {
             m.put("validationHeldOut", validation);
+        }
+        if (config.tol() > 0) {
+            m.put("tol", config.tol());
         }
         // How the trainer computes: a checkpoint from a build whose arithmetic differs would resume to weights
         // neither build produces on its own.

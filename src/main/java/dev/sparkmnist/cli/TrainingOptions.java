@@ -129,6 +129,13 @@ public final class TrainingOptions {
             defaultValue = "42")
     long seed;
 
+    @Option(names = "--tol", paramLabel = "X", description = "Convergence tolerance, Spark's tol: stop training "
+            + "once an epoch's mean training loss improves on the previous epoch's by a relative amount below X, "
+            + "i.e. (previous - current) / |previous| < X (an epoch: training records / global batch iterations; "
+            + "a phase's first epoch is never compared, and a stop skips the remaining phases). 0 (default) is "
+            + "off: every phase runs all its iterations, as the presets are tuned to. Spark's MLPC uses 1e-6.")
+    String tol;
+
     @Option(names = "--log-every", description = "Iterations between progress lines, which are also the points of "
             + "the loss curve (default: 1000 for the notebook preset, else 100).")
     Long logEvery;
@@ -195,7 +202,23 @@ public final class TrainingOptions {
         ScaleOut spread = p.scaleOut().with(perPartition,
                 averaging != null ? Averaging.parse(averaging, "--averaging") : p.scaleOut().averaging());
         return new TrainingConfig(width, seed, scale, partitions,
-                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread, augmentation(p));
+                logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread, augmentation(p),
+                tol());
+    }
+
+    /**
+     * {@code --tol} as a number, 0 when not given; parsed here rather than by picocli so that a value that is no
+     * number is refused in one line like any other bad value (TrainingConfig checks the range).
+     */
+    private double tol() {
+        if (tol == null) {
+            return 0;
+        }
+        try {
+            return Double.parseDouble(tol.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException("--tol must be a finite number >= 0 (0: off), got '" + tol + "'");
+        }
     }
 
     /** {@code --augment}, else the preset's distortions. */

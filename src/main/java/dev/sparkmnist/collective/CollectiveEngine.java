@@ -86,7 +86,7 @@ public final class CollectiveEngine implements PhaseEngine {
     @Override
     public PhaseCursor run(JavaRDD<ImageBlock> blocks, PhaseRounds rounds, PhaseCursor cursor,
                            RoundListeners listeners) {
-        if (cursor.done() >= rounds.plan().iterations()) {
+        if (cursor.done() >= rounds.plan().iterations() || cursor.converged()) {
             return cursor;
         }
         long timeoutMillis = (long) (setting(TIMEOUT, 120) * 1000);

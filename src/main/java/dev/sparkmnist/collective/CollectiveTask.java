@@ -28,7 +28,8 @@ import scala.Tuple2;
  * ({@link OrderedAllReduce}), and the update: on float gradients each task steps the slice it owns and the tasks
  * gather the new weights ({@link WeightGather}); otherwise every task applies the same whole update
  * ({@link PhaseRounds#apply}). Either way all copies of the weights the kernel reads stay identical. Task 0
- * reports each round to the driver and sends snapshots when asked.
+ * reports each round to the driver and sends snapshots when asked. A phase ends at its last round, or earlier at
+ * the round after which the convergence check ({@code tol}) stops training, which every task decides alike.
  */
 final class CollectiveTask implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -103,7 +104,7 @@ final class CollectiveTask implements Serializable {
         long lastSnapshotStep = cursor.globalStep();
         long lastSnapshotTime = System.nanoTime();
         List<PartitionResult> results = new ArrayList<>(partitions.size());
-        while (cursor.done() < iterations) {
+        while (cursor.done() < iterations && !cursor.converged()) {
             stall.maybeStall(rank, attempt, cursor.globalStep());
             PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
             double[] from = rounds.start(cursor);
@@ -123,7 +124,10 @@ final class CollectiveTask implements Serializable {
                 }
             }
             long step = cursor.globalStep();
-            boolean end = cursor.done() + round.steps() >= iterations;
+            // A round that ends an epoch may converge (--tol) and so end the phase: it takes a snapshot too, so task
+            // 0's state is whole when every task stops after it (the losses, and so the decision, agree on all).
+            boolean end = cursor.done() + round.steps() >= iterations
+                    || rounds.endsEpoch(cursor.done(), round.steps());
             long now = System.nanoTime();
             // Task 0 decides; in a sharded round every task learns it from task 0's message.
             boolean snap = rank == 0

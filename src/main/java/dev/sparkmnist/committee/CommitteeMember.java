@@ -21,7 +21,7 @@ public record CommitteeMember(int index, long seed, int hidden, Augmentation aug
     /** This member's single-network configuration: {@code base} with its seed, width and distortions. */
     public TrainingConfig config(TrainingConfig base) {
         return new TrainingConfig(hidden, seed, base.scaling(), 1, base.logEvery(), base.phases(), base.scaleOut(),
-                augmentation);
+                augmentation, base.tol());
     }
 
     /** The single-model command line options that train this member alone, for the logs and the docs. */

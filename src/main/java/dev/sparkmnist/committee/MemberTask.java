@@ -113,7 +113,9 @@ final class MemberTask implements FlatMapFunction<Iterator<CommitteeMember>, Mem
             new CheckpointStore(checkpoints.dir(member.index()), checkpoints.keep())
                     .save(Checkpoint.of(fingerprint, end), described);
         }
-        LOG.info("committee member {} trained in {} s", member.index(), String.format("%.1f", seconds));
+        LOG.info("committee member {} trained in {} s{}", member.index(), String.format("%.1f", seconds),
+                end.converged() ? ", " + end.convergence().describe(config.tol()) + " at iteration " + end.globalStep()
+                        : "");
         return new Outcome(member.index(), end.network().sizes(), end.network().parameters(), seconds, attempt,
                 from.globalStep());
     }

@@ -40,6 +40,7 @@ import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.CacheRebalancer;
 import dev.sparkmnist.collective.EnginePlanner;
+import dev.sparkmnist.train.Convergence;
 import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.PhaseEngine;
 import dev.sparkmnist.train.InvalidConfigException;
@@ -201,8 +202,7 @@ public final class TrainingJob {
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
 
-        ModelMetadata meta = metadata(sc, spec, config, classNames, parent, trained, metrics, sums,
-                trainingSeconds);
+        ModelMetadata meta = metadata(sc, spec, config, classNames, parent, end, metrics, sums, trainingSeconds);
         if (spec.outDir() != null) {
             try {
                 Map<String, byte[]> extra = new LinkedHashMap<>();
@@ -332,8 +332,8 @@ public final class TrainingJob {
     }
 
     private static ModelMetadata metadata(JavaSparkContext sc, Spec spec, TrainingConfig config,
-                                          List<String> classNames, SavedModel parent, Network net, Metrics metrics,
-                                          Map<String, String> sums, double trainingSeconds) {
+                                          List<String> classNames, SavedModel parent, TrainingState end,
+                                          Metrics metrics, Map<String, String> sums, double trainingSeconds) {
         List<PhaseConfig> phases = new ArrayList<>();
         if (parent != null) {
             phases.addAll(parent.metadata().phases());
@@ -341,7 +341,8 @@ public final class TrainingJob {
         phases.addAll(spec.config().phases());
         Map<String, Object> m = new LinkedHashMap<>(metrics.summary());
         m.put("trainingSeconds", trainingSeconds);
-        LayerSizes s = net.sizes();
+        Convergence.record(m, config.tol(), end);
+        LayerSizes s = end.network().sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
                 new int[] {s.inputs(), s.hidden(), s.outputs()}, "tanh", "softmax",
                 config.scaling().kind().word(), ModelMetadata.InputTransform.of(config.scaling()), classNames,

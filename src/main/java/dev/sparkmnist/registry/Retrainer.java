@@ -237,7 +237,7 @@ public final class Retrainer {
         data.forEach((path, sha) -> byName.put(new Path(path).getName().replaceFirst("\\.gz$", ""), sha));
         inputs.put("data", byName);
         inputs.put("config", new TrainingConfig(c.hidden(), c.seed(), c.scaling(), c.partitions(), 1, c.phases(),
-                c.scaleOut(), c.augmentation()));
+                c.scaleOut(), c.augmentation(), c.tol()));
         inputs.put("sampler", sampler.getClass().getName());
         inputs.put("parent", parent == null ? "none" : parent.toString());
         if (committee != null) {

@@ -30,7 +30,7 @@ public final class JobPerRoundEngine implements PhaseEngine {
     @Override
     public PhaseCursor run(JavaRDD<ImageBlock> blocks, PhaseRounds rounds, PhaseCursor cursor,
                            RoundListeners listeners) {
-        while (cursor.done() < rounds.plan().iterations()) {
+        while (cursor.done() < rounds.plan().iterations() && !cursor.converged()) {
             PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
             double[] start = rounds.start(cursor);
             Combined c = runRound(blocks, rounds, round, rounds.ship(cursor, start));

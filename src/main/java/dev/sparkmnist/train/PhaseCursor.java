@@ -24,9 +24,11 @@ public final class PhaseCursor {
     private final float[] floatWeights;
     private long done;
     private long globalStep;
+    /** The phase's convergence check ({@code --tol}): replaced by {@link PhaseRounds} after every round. */
+    Convergence convergence;
 
     private PhaseCursor(int phase, Network network, double[] velocity, double[] blockMomentum, boolean inputMajor,
-                        long done, long globalStep) {
+                        long done, long globalStep, Convergence convergence) {
         this.phase = phase;
         this.network = network;
         this.velocity = velocity;
@@ -35,11 +37,13 @@ public final class PhaseCursor {
         this.floatWeights = inputMajor ? toFloat(network.parameters()) : null;
         this.done = done;
         this.globalStep = globalStep;
+        this.convergence = convergence;
     }
 
     /**
      * The cursor at which phase {@code rounds.phaseIndex()} starts or resumes from {@code from}: a state inside
-     * this phase resumes with its velocity (and block momentum); a state of an earlier phase starts it afresh.
+     * this phase resumes with its velocity (and block momentum) and convergence check; a state of an earlier phase
+     * starts it afresh.
      */
     public static PhaseCursor at(PhaseRounds rounds, TrainingState from) {
         int n = rounds.sizes().parameterCount();
@@ -60,7 +64,8 @@ public final class PhaseCursor {
             velocity = v;
         }
         return new PhaseCursor(rounds.phaseIndex(), net, velocity, bm, inputMajor,
-                resuming ? from.phaseIteration() : 0, from.globalStep());
+                resuming ? from.phaseIteration() : 0, from.globalStep(),
+                resuming ? from.convergence() : Convergence.START);
     }
 
 
@@ -100,6 +105,11 @@ public final class PhaseCursor {
         return globalStep;
     }
 
+    /** True when the phase's convergence check ({@code --tol}) stopped training: no round is to follow. */
+    public boolean converged() {
+        return convergence.converged();
+    }
+
     void advance(long steps) {
         done += steps;
         globalStep += steps;
@@ -111,14 +121,15 @@ public final class PhaseCursor {
      */
     public TrainingState state() {
         if (!inputMajor) {
-            return new TrainingState(phase, done, globalStep, network, velocity, blockMomentum);
+            return new TrainingState(phase, done, globalStep, network, velocity, blockMomentum, convergence);
         }
         LayerSizes sizes = network.sizes();
         double[] params = new double[velocity.length];
         InputMajorLayout.fromInputMajor(sizes, network.parameters(), params);
         double[] v = new double[velocity.length];
         InputMajorLayout.fromInputMajor(sizes, velocity, v);
-        return new TrainingState(phase, done, globalStep, new Network(sizes, params), v, blockMomentum.clone());
+        return new TrainingState(phase, done, globalStep, new Network(sizes, params), v, blockMomentum.clone(),
+                convergence);
     }
 
     private static float[] toFloat(double[] values) {
@@ -134,6 +145,7 @@ public final class PhaseCursor {
         if (inputMajor) {
             return state();
         }
-        return new TrainingState(phase, done, globalStep, network.copy(), velocity.clone(), blockMomentum.clone());
+        return new TrainingState(phase, done, globalStep, network.copy(), velocity.clone(), blockMomentum.clone(),
+                convergence);
     }
 }

@@ -12,7 +12,9 @@ import dev.sparkmnist.data.ImageBlock;
 public interface PhaseEngine {
     /**
      * Runs {@code rounds}' phase from {@code cursor} to its end over {@code blocks} (one block per logical
-     * partition), telling {@code listeners} after every round, and returns the cursor at the phase's end.
+     * partition), telling {@code listeners} after every round, and returns the cursor at the phase's end, or at
+     * the round after which the convergence check stopped training ({@link PhaseCursor#converged()}; every engine
+     * stops at the same round).
      */
     PhaseCursor run(JavaRDD<ImageBlock> blocks, PhaseRounds rounds, PhaseCursor cursor, RoundListeners listeners);
 

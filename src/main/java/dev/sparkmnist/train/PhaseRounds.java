@@ -28,8 +28,16 @@ public final class PhaseRounds implements Serializable {
     private final int phases;
     private final PhasePlan plan;
     private final LayerSizes sizes;
+    private final double tol;
+    /** Iterations per epoch of the convergence check ({@link Convergence}); 0 when it is off. */
+    private final long epochIterations;
 
-    PhaseRounds(TrainingConfig config, BatchSampler sampler, int phaseIndex, int partitions, LayerSizes sizes) {
+    /**
+     * The phase {@code phaseIndex} of {@code config} on {@code partitions} partitions; {@code records} training
+     * records make an epoch of the convergence check (unused when {@code config.tol()} is 0).
+     */
+    PhaseRounds(TrainingConfig config, BatchSampler sampler, int phaseIndex, int partitions, LayerSizes sizes,
+                long records) {
         this.seed = config.seed();
         this.sampler = sampler;
         this.scaling = config.scaling();
@@ -39,6 +47,8 @@ public final class PhaseRounds implements Serializable {
         this.phases = config.phases().size();
         this.plan = config.scaleOut().plan(config.phases().get(phaseIndex), partitions);
         this.sizes = sizes;
+        this.tol = config.tol();
+        this.epochIterations = tol > 0 ? Math.max(1, (records + plan.globalBatch() - 1) / plan.globalBatch()) : 0;
     }
 
     public PhasePlan plan() {
@@ -60,6 +70,19 @@ public final class PhaseRounds implements Serializable {
 
     public LayerSizes sizes() {
         return sizes;
+    }
+
+    /** Iterations per epoch of the convergence check ({@link Convergence}), 0 when {@code tol} is 0 (off). */
+    public long epochIterations() {
+        return epochIterations;
+    }
+
+    /**
+     * True when the round starting at step {@code done} of the phase ends an epoch of the convergence check, so
+     * training may stop after it: known before the round runs, so an engine can gather the whole state then.
+     */
+    public boolean endsEpoch(long done, int steps) {
+        return epochIterations > 0 && (done + steps) / epochIterations > done / epochIterations;
     }
 
     /** Values each partition contributes per round: the gradient, or parameters then velocity (local SGD). */
@@ -141,11 +164,9 @@ public final class PhaseRounds implements Serializable {
      */
     public double finishRound(PhaseCursor cursor, double[] squares, boolean finite, double lossSum, long samples,
                               Round round) {
-        cursor.advance(round.steps());
         double batchLoss = samples == 0 ? 0
                 : lossSum / samples + ShardedUpdate.l2Penalty(squares, plan.phase().lambda()) / plan.globalBatch();
-        checkFinite(cursor, batchLoss, finite);
-        return batchLoss;
+        return endRound(cursor, round, batchLoss, finite);
     }
 
     /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
@@ -204,10 +225,22 @@ public final class PhaseRounds implements Serializable {
             MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],
                     phase.lambda(), phase.momentum(), phase.nesterov());
         }
-        cursor.advance(round.steps());
         double batchLoss = samples == 0 ? 0
                 : lossSum / samples + net.l2Penalty(plan.phase().lambda()) / plan.globalBatch();
-        checkFinite(cursor, batchLoss, net.isFinite());
+        return endRound(cursor, round, batchLoss, net.isFinite());
+    }
+
+    /**
+     * Advances the cursor past {@code round}, checks that it stayed finite and takes its loss into the convergence
+     * check; returns the loss.
+     */
+    private double endRound(PhaseCursor cursor, Round round, double batchLoss, boolean weightsFinite) {
+        boolean endsEpoch = endsEpoch(cursor.done(), round.steps());
+        cursor.advance(round.steps());
+        checkFinite(cursor, batchLoss, weightsFinite);
+        if (tol > 0) {
+            cursor.convergence = cursor.convergence.after(batchLoss, round.steps(), endsEpoch, tol);
+        }
         return batchLoss;
     }
 

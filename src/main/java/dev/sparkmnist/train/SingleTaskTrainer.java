@@ -16,7 +16,10 @@ public final class SingleTaskTrainer {
     private SingleTaskTrainer() {
     }
 
-    /** Trains {@code config} (one partition) on {@code block} from {@code from} to the end of its last phase. */
+    /**
+     * Trains {@code config} (one partition) on {@code block} from {@code from} to the end of its last phase, or
+     * until the convergence check ({@code config.tol()}) stops it.
+     */
     public static TrainingState train(TrainingConfig config, BatchSampler sampler, ImageBlock block,
                                       TrainingState from, List<TrainingListener> listeners) {
         if (config.partitions() != 1) {
@@ -28,10 +31,10 @@ public final class SingleTaskTrainer {
         LayerSizes sizes = from.network().sizes();
         RoundListeners roundListeners = new RoundListeners(listeners, System.nanoTime());
         TrainingState state = from;
-        for (int phaseIndex = from.phase(); phaseIndex < config.phases().size(); phaseIndex++) {
-            PhaseRounds rounds = new PhaseRounds(config, sampler, phaseIndex, 1, sizes);
+        for (int phaseIndex = from.phase(); phaseIndex < config.phases().size() && !state.converged(); phaseIndex++) {
+            PhaseRounds rounds = new PhaseRounds(config, sampler, phaseIndex, 1, sizes, block.count());
             PhaseCursor cursor = PhaseCursor.at(rounds, state);
-            while (cursor.done() < rounds.plan().iterations()) {
+            while (cursor.done() < rounds.plan().iterations() && !cursor.converged()) {
                 PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
                 double[] start = rounds.start(cursor);
                 PartitionResult result = rounds.compute(round, 0, block, rounds.ship(cursor, start));
@@ -40,8 +43,7 @@ public final class SingleTaskTrainer {
                 roundListeners.afterRound(cursor.state(), roundListeners.stats(phaseIndex, round.steps(), loss,
                         result.samples(), round.firstRate()));
             }
-            state = new TrainingState(phaseIndex + 1, 0, cursor.globalStep(), cursor.state().network(),
-                    new double[sizes.parameterCount()]);
+            state = DistributedTrainer.afterPhase(cursor, sizes);
         }
         roundListeners.finished(state);
         return state;

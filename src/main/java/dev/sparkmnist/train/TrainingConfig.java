@@ -19,15 +19,24 @@ import dev.sparkmnist.data.InputScaling;
  * @param phases     one or more training phases, run in order
  * @param scaleOut   per-partition batch, averaging and rate scaling ({@link ScaleOut#SPLIT}: the old split)
  * @param augmentation how training images are distorted on the executors, {@link Augmentation#NONE} for not
+ * @param tol        convergence tolerance, Spark's {@code tol}: training stops once an epoch's mean loss improves
+ *                   on the previous epoch's by a relative amount below it ({@link Convergence}); 0 = off, every
+ *                   phase runs all its iterations
  */
 public record TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
-                             List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation)
+                             List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation, double tol)
         implements Serializable {
 
     /** A configuration that splits each phase's batch over the partitions ({@link ScaleOut#SPLIT}). */
     public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
                           List<PhaseConfig> phases) {
         this(hidden, seed, scaling, partitions, logEvery, phases, ScaleOut.SPLIT);
+    }
+
+    /** Without a convergence check ({@code tol} 0): every phase runs all its iterations. */
+    public TrainingConfig(int hidden, long seed, InputScaling scaling, int partitions, long logEvery,
+                          List<PhaseConfig> phases, ScaleOut scaleOut, Augmentation augmentation) {
+        this(hidden, seed, scaling, partitions, logEvery, phases, scaleOut, augmentation, 0);
     }
 
     /** Without distortions. */
@@ -46,11 +55,13 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
         phases = List.copyOf(phases);
         PhaseConfig.require(scaleOut != null, "scale-out settings must be given");
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
+        PhaseConfig.require(Double.isFinite(tol) && tol >= 0, "--tol must be a finite number >= 0 (0: off), got "
+                + tol);
     }
 
     /** The same configuration with {@code resolved} input scaling (a standard scaling's learnt statistics). */
     public TrainingConfig withScaling(InputScaling resolved) {
-        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, scaleOut, augmentation);
+        return new TrainingConfig(hidden, seed, resolved, partitions, logEvery, phases, scaleOut, augmentation, tol);
     }
 
     /** Total iterations over all phases, as they run on {@link #partitions} partitions. */
@@ -65,6 +76,11 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
 
     /** The same configuration with another seed. */
     public TrainingConfig withSeed(long newSeed) {
-        return new TrainingConfig(hidden, newSeed, scaling, partitions, logEvery, phases, scaleOut, augmentation);
+        return new TrainingConfig(hidden, newSeed, scaling, partitions, logEvery, phases, scaleOut, augmentation, tol);
+    }
+
+    /** The same configuration with convergence tolerance {@code newTol} (0: off). */
+    public TrainingConfig withTol(double newTol) {
+        return new TrainingConfig(hidden, seed, scaling, partitions, logEvery, phases, scaleOut, augmentation, newTol);
     }
 }

@@ -2,6 +2,7 @@ package dev.sparkmnist.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,9 @@ import dev.sparkmnist.testing.SyntheticDigits;
 /**
  * Issue 30, case 4: the estimator's recorded trainAccuracy is what {@code evaluate} prints for the same model on
  * the same data (it was scored with the unresolved standard scaling before); Spark's shared param names work, with
- * today's names as aliases, in setters and in ParamMaps.
+ * today's names as aliases, in setters and in ParamMaps. Spark's {@code tol} is 0 (off) by default, checked when set,
+ * saved and loaded with the estimator, and a real stop: {@code fit} with a tolerance trains fewer iterations than
+ * asked and its model's metrics say at which epoch it converged.
  */
 class SparkParamNamesTest {
     @TempDir
@@ -87,5 +90,37 @@ class SparkParamNamesTest {
                 .setLayers(new int[] {784, 4, 12}).setMaxIter(1).fit(train)).getMessage();
         assertTrue(layers.contains("the data has 10 classes, so the last layer must have 10 units"), layers);
         assertTrue(Files.exists(data));
+    }
+
+    @Test
+    void offByDefaultCheckedWhenSetAndSavedWithTheEstimator(@TempDir Path out) throws Exception {
+        MnistMlpClassifier estimator = new MnistMlpClassifier();
+        assertEquals(0.0, estimator.getTol(), 0, "off by default, unlike MLPC's 1e-6");
+        assertEquals("tol", estimator.tol().name());
+        assertThrows(IllegalArgumentException.class, () -> estimator.setTol(-1));
+        assertThrows(IllegalArgumentException.class, () -> estimator.setTol(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> estimator.setTol(Double.POSITIVE_INFINITY));
+
+        String path = out.resolve("estimator").toString();
+        estimator.setTol(1e-4).write().save(path);
+        MnistMlpClassifier loaded = MnistMlpClassifier.load(path);
+        assertEquals(1e-4, loaded.getTol(), 0);
+        assertTrue(loaded.isSet(loaded.tol()));
+    }
+
+    @Test
+    void fitWithAToleranceStopsEarly() {
+        MnistMlpClassifier estimator = new MnistMlpClassifier().setHiddenUnits(8).setMaxIter(300).setBlockSize(60)
+                .setStepSize(0.002).setLocalSteps(1).setScaling("unit");
+        Map<String, Object> off = estimator.fit(train).savedModel().metadata().metrics();
+        assertFalse(off.containsKey("convergence"), "tol 0 checks nothing: " + off);
+
+        Map<String, Object> metrics = estimator.fit(train, new ParamMap().put(estimator.tol(), 0.05))
+                .savedModel().metadata().metrics();
+        Map<?, ?> c = (Map<?, ?>) metrics.get("convergence");
+        assertEquals(true, c.get("converged"), String.valueOf(metrics));
+        long stop = ((Number) c.get("iteration")).longValue();
+        assertTrue(stop < 300, "stopped before maxIter: " + c);
+        assertEquals(((Number) c.get("epoch")).longValue() * 10, stop, "600 records / 60 a batch: 10 an epoch");
     }
 }

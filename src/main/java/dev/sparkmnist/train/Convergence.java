@@ -1,0 +1,84 @@
+package dev.sparkmnist.train;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a phase is in the convergence check that {@code --tol} (Spark's {@code tol}) asks for: the running loss of
+ * the epoch under way, the previous epoch's mean, and whether training has converged. Immutable; {@link PhaseRounds}
+ * makes the next one after every round, the same on every engine and task (it reads only the round losses, which
+ * are bit-equal everywhere), and it travels in the {@link TrainingState}, so a checkpoint carries it and a resumed
+ * run stops at the same round as an uninterrupted one.
+ *
+ * <p>An epoch of a phase is {@code ceil(training records / global batch)} iterations (one pass's worth of
+ * samples). The check runs at the end of the round that reaches or passes the next multiple of that count: the
+ * epoch's mean loss is the mean of its rounds' losses weighted by their steps (a round that straddles two epochs
+ * counts wholly in the one it ends in), and training stops when
+ * {@code (previous - mean) / max(|previous|, 1e-300) < tol}: a loss that went up counts as no improvement. The
+ * first epoch of a phase has nothing to compare with (a new phase changes the rate and the L2 term, so its losses
+ * are not compared with the previous phase's).
+ *
+ * @param epochLossSum sum of the losses of the epoch's rounds so far, each times its steps
+ * @param epochSteps   steps those rounds covered
+ * @param epochs       epochs of the phase checked so far
+ * @param previousMean mean loss of the last checked epoch (0 before the first)
+ * @param improvement  relative improvement found by the last check (0 before the second epoch)
+ * @param converged    the last check found an improvement below {@code tol}: training stops after this round
+ */
+public record Convergence(double epochLossSum, long epochSteps, long epochs, double previousMean, double improvement,
+                          boolean converged) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The start of a phase (and what a checkpoint written before {@code --tol} existed resumes with). */
+    public static final Convergence START = new Convergence(0, 0, 0, 0, 0, false);
+
+    /** The smallest denominator of the relative improvement, for a loss of (nearly) zero. */
+    static final double TINY = 1e-300;
+
+    /**
+     * The state after a round of {@code steps} steps with mean loss {@code loss}; with {@code endsEpoch}, the epoch
+     * ends with this round and is checked against {@code tol}.
+     */
+    Convergence after(double loss, int steps, boolean endsEpoch, double tol) {
+        double sum = epochLossSum + loss * steps;
+        long n = epochSteps + steps;
+        if (!endsEpoch) {
+            return new Convergence(sum, n, epochs, previousMean, improvement, false);
+        }
+        double mean = sum / n;
+        if (epochs == 0) {
+            return new Convergence(0, 0, 1, mean, 0, false);
+        }
+        double relative = (previousMean - mean) / Math.max(Math.abs(previousMean), TINY);
+        return new Convergence(0, 0, epochs + 1, mean, relative, relative < tol);
+    }
+
+    /** One line for the log: "converged at epoch N (relative improvement X < tol Y)". */
+    public String describe(double tol) {
+        return String.format(java.util.Locale.ROOT, "converged at epoch %d (relative improvement %.4g < tol %s)",
+                epochs, improvement, tol);
+    }
+
+    /**
+     * Adds to a finished run's {@code metrics}, under {@code convergence}, what the check did (nothing when
+     * {@code tol} is 0, off): the tolerance, and when training converged, the phase (1-based), the epoch within it,
+     * the global iteration and the relative improvement.
+     */
+    public static void record(Map<String, Object> metrics, double tol, TrainingState end) {
+        if (tol == 0) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tol", tol);
+        Convergence c = end.convergence();
+        m.put("converged", c.converged());
+        if (c.converged()) {
+            m.put("phase", end.phase() + 1);
+            m.put("epoch", c.epochs());
+            m.put("iteration", end.globalStep());
+            m.put("relativeImprovement", c.improvement());
+        }
+        metrics.put("convergence", m);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sparkmnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.sparkmnist.model.ModelStore;
+import dev.sparkmnist.testing.CliRun;
+import dev.sparkmnist.testing.SyntheticDigits;
+
+/**
+ * {@code --tol} on the command line: a bad value ends with one line naming the option and exit code 2, before any
+ * data is read; 0 (the default) trains every iteration; a tolerance stops {@code train} early and {@code model.json}
+ * says where.
+ */
+class TolOptionTest {
+    @TempDir
+    Path tmp;
+
+    private List<String> train(Path data, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
+                "--hidden", "8", "--partitions", "2", "--iterations", "200", "--batch-size", "50",
+                "--local-steps", "1", "--lr", "0.002", "--momentum", "0.9"));
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    @ParameterizedTest(name = "--tol {0}")
+    @ValueSource(strings = {"-1", "NaN", "abc", "Infinity"})
+    void badValuesAreRefusedWithOneLine(String value) {
+        Path out = tmp.resolve("model");
+        CliRun run = CliRun.of(train(tmp.resolve("no-data"), out, "--tol", value).toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.stderr());
+        List<String> lines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), "one line: " + run.stderr());
+        assertTrue(lines.get(0).contains("--tol"), "names the option: " + lines.get(0));
+        assertTrue(lines.get(0).contains(value.equals("-1") ? "-1.0" : value), "and the value: " + lines.get(0));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void zeroRunsEveryIterationAndAToleranceStopsEarly() throws Exception {
+        Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 500, 50, false, 6);
+        Path off = tmp.resolve("off");
+        CliRun plain = CliRun.of(train(data, off, "--tol", "0").toArray(String[]::new));
+        assertEquals(ExitCodes.OK, plain.exitCode(), plain.stderr());
+        assertFalse(ModelStore.load(off.toString()).metadata().metrics().containsKey("convergence"),
+                "tol 0 records nothing: the run is one without a tolerance");
+
+        Path on = tmp.resolve("on");
+        CliRun early = CliRun.of(train(data, on, "--tol", "0.05").toArray(String[]::new));
+        assertEquals(ExitCodes.OK, early.exitCode(), early.stderr());
+        Map<?, ?> c = (Map<?, ?>) ModelStore.load(on.toString()).metadata().metrics().get("convergence");
+        assertEquals(true, c.get("converged"), String.valueOf(c));
+        assertEquals(0.05, ((Number) c.get("tol")).doubleValue(), 0);
+        long stop = ((Number) c.get("iteration")).longValue();
+        long epoch = ((Number) c.get("epoch")).longValue();
+        assertTrue(epoch >= 2, "the first epoch is never compared: " + c);
+        assertEquals(epoch * 10, stop, "an epoch is 500 / 50 = 10 one-step rounds, and it stops at one's end");
+        assertTrue(((Number) c.get("relativeImprovement")).doubleValue() < 0.05, String.valueOf(c));
+    }
+}
