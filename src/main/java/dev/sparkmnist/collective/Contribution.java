@@ -127,14 +127,18 @@ interface Contribution {
 
         /** The slices that carry this contribution between tasks: tail, row start, delta, values, then indices. */
         Slice[] encode() {
-            return new Slice[] {tail.slice(), Slice.of(rows.rowStart()), Slice.of(rows.delta()),
-                    Slice.of(rows.sampleValue()), Slice.of(rows.columnStart()), Slice.of(rows.sample())};
+            int entries = rows.entries();
+            return new Slice[] {tail.slice(), Slice.of(rows.rowStart()),
+                    Slice.of(rows.delta(), 0, rows.hidden() * rows.samples()), Slice.of(rows.sampleValue(), 0, entries),
+                    Slice.of(rows.columnStart()), Slice.of(rows.sample(), 0, entries)};
         }
 
         /** The contribution {@link #encode} sent, from {@code slices[at .. at + SLICES)}. */
         static Rows decode(Slice[] slices, int at, int hidden, int w1End) {
-            SparseRows r = new SparseRows(hidden, slices[at + 4].intArray(), slices[at + 5].intArray(),
-                    slices[at + 3].floatArray(), slices[at + 2].floatArray(), slices[at + 1].floatArray());
+            // the arrays may be longer than what they hold (reused buffers): columnStart says how many entries
+            SparseRows r = new SparseRows(hidden, slices[at + 4].intArray(), slices[at + 5].intsFromZero(),
+                    slices[at + 3].floatsFromZero(), slices[at + 2].floatsFromZero(), slices[at + 1].floatArray(),
+                    slices[at + 2].length() / hidden);
             return new Rows(r, w1End, new Dense(slices[at], w1End));
         }
 

@@ -41,6 +41,19 @@ public record Slice(float[] floats, double[] doubles, int[] ints, int offset, in
                 : java.util.Arrays.copyOfRange(ints, offset, offset + length);
     }
 
+    /**
+     * An array holding the float values from its index 0 on: the backing array itself when the slice starts at 0
+     * (in one JVM, a view of the sender's buffer, which may hold more values past the slice), else a copy.
+     */
+    public float[] floatsFromZero() {
+        return offset == 0 ? floats : floatArray();
+    }
+
+    /** As {@link #floatsFromZero} for int values. */
+    public int[] intsFromZero() {
+        return offset == 0 ? ints : intArray();
+    }
+
     /** Copies the float slice into {@code dst} from {@code to}. */
     public void copyTo(float[] dst, int to) {
         System.arraycopy(floats, offset, dst, to, length);

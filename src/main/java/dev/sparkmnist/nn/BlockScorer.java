@@ -132,9 +132,7 @@ public final class BlockScorer {
         } else {
             Blas.get().sgemm("N", "N", h, n, in, 1f, p, s.w1Offset(), h, x, 0, in, 0f, hidden, 0, h);
         }
-        for (int j = 0; j < n; j++) {
-            FastTanh.addBiasAndApply(hidden, j * h, p, s.b1Offset(), h);
-        }
+        FastTanh.addBiasAndApply(hidden, 0, n, p, s.b1Offset(), h);
         Blas.get().sgemm("T", "N", out, n, h, 1f, p, s.w2Offset(), h, hidden, 0, h, 0f, logits, 0, out);
         int b2 = s.b2Offset();
         for (int j = 0; j < n; j++) {

@@ -45,9 +45,20 @@ final class FastTanh {
 
     /** {@code a[at + k] = tanh(a[at + k] + bias[from + k])} for k in 0..len. */
     static void addBiasAndApply(float[] a, int at, float[] bias, int from, int len) {
-        int k = SparseInputProducts.AVAILABLE ? Lanes.addBiasAndApply(a, at, bias, from, len) : 0;
-        for (; k < len; k++) {
-            a[at + k] = tanh(a[at + k] + bias[from + k]);
+        addBiasAndApply(a, at, 1, bias, from, len);
+    }
+
+    /**
+     * The same for {@code columns} columns of {@code len} values from {@code at} (a batch's hidden layer), in one
+     * call: the vector loop then runs long enough to be compiled on its own (see {@link Lanes}).
+     */
+    static void addBiasAndApply(float[] a, int at, int columns, float[] bias, int from, int len) {
+        int k = SparseInputProducts.AVAILABLE ? Lanes.addBiasAndApply(a, at, columns, bias, from, len) : 0;
+        for (int j = 0; j < columns; j++) {
+            int col = at + j * len;
+            for (int i = k; i < len; i++) {
+                a[col + i] = tanh(a[col + i] + bias[from + i]);
+            }
         }
     }
 
@@ -55,11 +66,24 @@ final class FastTanh {
     private static final class Lanes {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-        /** Does whole vectors from the start; returns how many values it did. */
-        static int addBiasAndApply(float[] a, int at, float[] bias, int from, int len) {
+        /**
+         * Does whole vectors from the start of each of {@code columns} columns; returns how many values of each it
+         * did. One call per batch, not per column: called per column, this method was inlined into the kernel's
+         * bigger methods, where C2 ran out of inlining budget before the last operations of the chain and left them
+         * as calls that box every vector (measured: 1.4 GB allocated per training run, several times slower).
+         */
+        static int addBiasAndApply(float[] a, int at, int columns, float[] bias, int from, int len) {
             int lanes = SPECIES.length();
-            int k = 0;
-            for (; k <= len - lanes; k += lanes) {
+            int whole = len - len % lanes;
+            for (int j = 0; j < columns; j++) {
+                addBiasAndApplyColumn(a, at + j * len, bias, from, whole);
+            }
+            return whole;
+        }
+
+        private static void addBiasAndApplyColumn(float[] a, int at, float[] bias, int from, int whole) {
+            int lanes = SPECIES.length();
+            for (int k = 0; k < whole; k += lanes) {
                 FloatVector z = FloatVector.fromArray(SPECIES, a, at + k)
                         .add(FloatVector.fromArray(SPECIES, bias, from + k));
                 FloatVector t = z.mul(2f).max(-LIMIT).min(LIMIT);
@@ -71,10 +95,9 @@ final class FastTanh {
                 FloatVector scale = ((IntVector) m.reinterpretAsInts()).sub(ROUNDER_BITS - 127)
                         .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector e = p.mul(scale).add(1f);
-                FloatVector.broadcast(SPECIES, 1f).sub(FloatVector.broadcast(SPECIES, 2f).div(e))
-                        .intoArray(a, at + k);
+                // 1 - 2/e as (-(2/e)) + 1, the same value: `broadcast(1).sub(..)` was left unintrinsified here
+                FloatVector.broadcast(SPECIES, 2f).div(e).neg().add(1f).intoArray(a, at + k);
             }
-            return k;
         }
     }
 }

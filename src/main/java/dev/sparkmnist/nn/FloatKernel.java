@@ -26,6 +26,8 @@ public final class FloatKernel {
     private final double maxSparseDensity;
     private boolean lastSparse;
     private SparseRows deferred;
+    /** Arrays the next deferred rows may be written into, for the length of one call. */
+    private SparseRows reusableRows;
 
     /** System property that switches the sparse first layer off ({@code false}), for comparisons. */
     public static final String SPARSE_PROPERTY = "sparkmnist.sparseInputs";
@@ -106,14 +108,20 @@ public final class FloatKernel {
      * As {@link #gradientInputMajorDeferringW1(float[], int, float[], float, float)} at weights the caller names
      * by {@code weightsVersion} (non-negative, e.g. the global step): batches at the same version share the part of
      * the forward pass that depends on the weights alone (the same result to the bit). {@code params} must not
-     * change under one version.
+     * change under one version. The deferred rows are written into {@code reuse}'s arrays when they fit (an
+     * earlier result's, which nobody reads any more), else into new ones.
      */
     public double gradientInputMajorDeferringW1(float[] params, int n, float[] grad, float smoothing,
-                                                float background, long weightsVersion) {
+                                                float background, long weightsVersion, SparseRows reuse) {
         if (weightsVersion < 0) {
             throw new IllegalArgumentException("a weights version is non-negative, got " + weightsVersion);
         }
-        return gradientInputMajor(params, n, grad, smoothing, background, true, weightsVersion);
+        reusableRows = reuse;
+        try {
+            return gradientInputMajor(params, n, grad, smoothing, background, true, weightsVersion);
+        } finally {
+            reusableRows = null;
+        }
     }
 
     /** The W1 rows the last {@link #gradientInputMajorDeferringW1} left unwritten, or null. */
@@ -135,7 +143,7 @@ public final class FloatKernel {
         }
         double loss = fromHiddenSums(params, n, grad, smoothing);
         if (lastSparse && deferW1) {
-            deferred = sparse.rows(hiddenDelta, grad, s.b1Offset(), background);
+            deferred = sparse.rows(hiddenDelta, grad, s.b1Offset(), background, reusableRows);
         } else if (lastSparse) {
             sparse.weightGradient(hiddenDelta, grad, s.b1Offset(), background, grad, s.w1Offset());
         } else {
@@ -159,9 +167,7 @@ public final class FloatKernel {
         int out = s.outputs();
         // Forward: A1 = tanh(W1^T X + b1), P = softmax(W2^T A1 + b2).
         int b1 = s.b1Offset();
-        for (int j = 0; j < n; j++) {
-            FastTanh.addBiasAndApply(hidden, j * h, params, b1, h);
-        }
+        FastTanh.addBiasAndApply(hidden, 0, n, params, b1, h);
         Blas.get().sgemm("T", "N", out, n, h, 1f, params, s.w2Offset(), h, hidden, 0, h, 0f, output, 0, out);
         int b2 = s.b2Offset();
         double loss = 0;

@@ -139,17 +139,34 @@ final class SparseInputProducts {
 
     /**
      * What {@link #weightGradient} needs to compute any row of the loaded batch's W1 gradient later, elsewhere,
-     * with the same result to the bit: a copy of the entries by input, of {@code delta} and of the rows' start.
+     * with the same result to the bit: a copy of the entries by input, of {@code delta} and of the rows' start,
+     * written into {@code reuse}'s arrays when they fit (an earlier batch's, which nobody reads any more).
      */
-    SparseRows rows(float[] delta, float[] deltaSums, int deltaSumsOffset, float background) {
+    SparseRows rows(float[] delta, float[] deltaSums, int deltaSumsOffset, float background, SparseRows reuse) {
         int h = hidden;
         sortByInput();
-        float[] rowStart = new float[h];
+        SparseRows r = reuse != null && reuse.fits(h, inputs, count, entries) ? reuse
+                : new SparseRows(h, new int[inputs + 1], new int[capacityEntries()],
+                        new float[capacityEntries()], new float[h * capacitySamples()], new float[h], 0);
+        float[] rowStart = r.rowStart();
         for (int k = 0; k < h; k++) {
             rowStart[k] = background * deltaSums[deltaSumsOffset + k];
         }
-        return new SparseRows(h, columnStart.clone(), java.util.Arrays.copyOf(sample, entries),
-                java.util.Arrays.copyOf(sampleValue, entries), java.util.Arrays.copyOf(delta, h * count), rowStart);
+        System.arraycopy(columnStart, 0, r.columnStart(), 0, inputs + 1);
+        System.arraycopy(sample, 0, r.sample(), 0, entries);
+        System.arraycopy(sampleValue, 0, r.sampleValue(), 0, entries);
+        System.arraycopy(delta, 0, r.delta(), 0, h * count);
+        return new SparseRows(h, r.columnStart(), r.sample(), r.sampleValue(), r.delta(), rowStart, count);
+    }
+
+    /** The most entries a loaded batch can have. */
+    private int capacityEntries() {
+        return sample.length;
+    }
+
+    /** The most samples a loaded batch can have. */
+    private int capacitySamples() {
+        return start.length - 1;
     }
 
     /** The loaded entries by input i: {@code columnStart[i]..columnStart[i+1]-1} of sample/sampleValue. */

@@ -2,14 +2,10 @@ package dev.sparkmnist.nn;
 
 /**
  * Array arithmetic for the training step's hot loops, in an order fixed on every machine: element-wise sums with
- * the Vector API's SIMD loops where the JVM has it (measured here: Java 17's JIT leaves such loops over several
- * arrays scalar, several times slower) and plain loops elsewhere, the same result either way, each element being
- * one IEEE operation; and sums of squares in independent chains.
+ * the Vector API's SIMD loops where the JVM has it and plain loops elsewhere (the same result either way, each
+ * element being one IEEE operation), and sums of squares in independent chains.
  */
 public final class VectorMath {
-    /** Whether {@code jdk.incubator.vector} is in this JVM ({@code --add-modules jdk.incubator.vector}). */
-    public static final boolean AVAILABLE = SparseInputProducts.AVAILABLE;
-
     private VectorMath() {
     }
 
@@ -27,8 +23,8 @@ public final class VectorMath {
     /**
      * The sum of {@code a[i]^2} for i in {@code [from, to)} in eight interleaved partial sums: element
      * {@code from + 8m + j} into sum j, the last {@code (to - from) % 8} elements into sum 0, then
-     * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}. A fixed order, with eight independent chains of
-     * additions instead of one (measured 2-3x faster), the same on any machine.
+     * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}. A fixed order, the same on any machine, with eight
+     * independent chains of additions where one chain waits for each addition's result before the next.
      */
     public static double sumOfSquares(double[] a, int from, int to) {
         double s0 = 0;

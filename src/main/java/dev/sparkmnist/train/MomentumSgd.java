@@ -1,10 +1,6 @@
 package dev.sparkmnist.train;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorSpecies;
-
 import dev.sparkmnist.nn.LayerSizes;
-import dev.sparkmnist.nn.VectorMath;
 
 /**
  * The update rule: {@code v = momentum * v - lr * (g + lambda * W)}, then {@code W += v} (heavy-ball) or, with
@@ -87,19 +83,8 @@ public final class MomentumSgd {
         };
     }
 
-    /**
-     * The double step on {@code [from, to)}: whole SIMD vectors first where the JVM has the Vector API
-     * ({@link Lanes}, the same operations in the same order, so the same bits), then the rest one at a time.
-     */
     private static void update(double[] p, double[] v, double[] g, int s, double lr, double lambda,
                                double momentum, boolean nesterov, int from, int to) {
-        int start = VectorMath.AVAILABLE ? Lanes.update(p, v, g, s, lr, lambda, momentum, nesterov, from, to) : from;
-        scalarUpdate(p, v, g, s, lr, lambda, momentum, nesterov, start, to);
-    }
-
-    /** The double step one element at a time (the notebook's arithmetic when momentum is 0). */
-    static void scalarUpdate(double[] p, double[] v, double[] g, int s, double lr, double lambda,
-                             double momentum, boolean nesterov, int from, int to) {
         if (momentum == 0) {
             for (int i = from; i < to; i++) {
                 p[i] += -lr * (g[i - s] + lambda * p[i]);
@@ -115,40 +100,6 @@ public final class MomentumSgd {
                 v[i] = momentum * v[i] - lr * (g[i - s] + lambda * p[i]);
                 p[i] += v[i];
             }
-        }
-    }
-
-    /**
-     * {@link #scalarUpdate}'s three loops on whole vectors of doubles: element-wise multiplications, additions and
-     * subtractions in the scalar code's order, never fused, so every element gets the scalar result to the bit
-     * (Java 17's JIT leaves those loops scalar: measured about 3.5x slower on 200k parameters). Apart so that
-     * nothing above touches the Vector API's types.
-     */
-    private static final class Lanes {
-        private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
-
-        /** Does whole vectors from {@code from}; returns where it stopped. */
-        static int update(double[] p, double[] v, double[] g, int s, double lr, double lambda, double momentum,
-                          boolean nesterov, int from, int to) {
-            int lanes = SPECIES.length();
-            int i = from;
-            for (; i <= to - lanes; i += lanes) {
-                DoubleVector w = DoubleVector.fromArray(SPECIES, p, i);
-                DoubleVector decayed = DoubleVector.fromArray(SPECIES, g, i - s).add(w.mul(lambda));
-                if (momentum == 0) {
-                    w.add(decayed.mul(-lr)).intoArray(p, i);
-                } else if (nesterov) {
-                    DoubleVector step = decayed.mul(lr);
-                    DoubleVector vel = DoubleVector.fromArray(SPECIES, v, i).mul(momentum).sub(step);
-                    vel.intoArray(v, i);
-                    w.add(vel.mul(momentum).sub(step)).intoArray(p, i);
-                } else {
-                    DoubleVector vel = DoubleVector.fromArray(SPECIES, v, i).mul(momentum).sub(decayed.mul(lr));
-                    vel.intoArray(v, i);
-                    w.add(vel).intoArray(p, i);
-                }
-            }
-            return i;
         }
     }
 }

@@ -57,17 +57,17 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
     /**
      * Partition {@code p}'s work for one round on {@code block}, from {@code shipped} (double parameters for
      * synchronous SGD, float parameters then velocity for local SGD); scratch buffers are this thread's. A float
-     * gradient is written into {@code reuse} when it is given (an earlier result of this partition that nobody
-     * reads any more).
+     * gradient is written into the arrays of {@code reuse} when it is given (an earlier result of this partition
+     * that nobody reads any more).
      */
     static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
-                                   float[] reuse) {
+                                   PartitionResult reuse) {
         return compute(sizes, plan, p, block, shipped, reuse, false);
     }
 
     /** As above; with {@code deferW1}, a float gradient of a sparse batch leaves W1's rows as SparseRows. */
     static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
-                                   float[] reuse, boolean deferW1) {
+                                   PartitionResult reuse, boolean deferW1) {
         int[] indices = INDICES.get();
         if (indices == null || indices.length < plan.bufferSize()) {
             indices = new int[plan.bufferSize()];
@@ -118,8 +118,9 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
     /** The batch's summed float gradient at the input-major float {@code params}, on the sparse-input kernel. */
     private static PartitionResult floatGradient(StepPlan plan, int p, ImageBlock block, FloatKernel kernel,
                                                  int[] indices, float[] params, KeyedDistorter distorter,
-                                                 float[] reuse, boolean deferW1) {
-        float[] grad = reuse != null && reuse.length == params.length ? reuse : new float[params.length];
+                                                 PartitionResult reuse, boolean deferW1) {
+        float[] old = reuse == null ? null : reuse.model();
+        float[] grad = old != null && old.length == params.length ? old : new float[params.length];
         int drawn = plan.sampler().draw(plan.seed(), plan.firstStep(), p, block.firstRecord(), block.count(),
                 plan.share(p), indices);
         double loss = 0;
@@ -132,7 +133,7 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
             float blank = BatchAssembler.blank(plan.scaling());
             // the collective engine's float weights change only between steps: the step names them
             loss = deferW1 ? kernel.gradientInputMajorDeferringW1(params, drawn, grad, smoothing, blank,
-                    plan.firstStep())
+                    plan.firstStep(), reuse == null ? null : reuse.w1Rows())
                     : kernel.gradientInputMajor(params, drawn, grad, smoothing, blank);
         }
         return PartitionResult.ofFloatGradient(p, grad, deferW1 && drawn > 0 ? kernel.deferredRows() : null, loss,

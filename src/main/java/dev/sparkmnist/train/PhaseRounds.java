@@ -175,8 +175,8 @@ public final class PhaseRounds implements Serializable {
     }
 
     /**
-     * As {@link #compute(Round, int, ImageBlock, Object)}, writing a float gradient into {@code previous}'s array
-     * (this partition's result of an earlier round, which nobody reads any more) instead of a new one.
+     * As {@link #compute(Round, int, ImageBlock, Object)}, writing a float gradient into {@code previous}'s arrays
+     * (this partition's result of an earlier round, which nobody reads any more) instead of new ones.
      */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
                                    PartitionResult previous) {
@@ -190,8 +190,7 @@ public final class PhaseRounds implements Serializable {
      */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
                                    PartitionResult previous, boolean deferW1) {
-        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped,
-                previous == null ? null : previous.model(), deferW1);
+        return PartitionStepTask.compute(sizes, round.plan(), partition, block, shipped, previous, deferW1);
     }
 
     /**

@@ -28,10 +28,19 @@ class FastTanhTest {
 
     @Test
     void lanesGiveTheScalarBits() {
+        lanesGiveTheScalarBits(1);
+    }
+
+    @Test
+    void lanesGiveTheScalarBitsColumnByColumn() {
+        lanesGiveTheScalarBits(3);
+    }
+
+    private static void lanesGiveTheScalarBits(int columns) {
         SplittableRandom r = new SplittableRandom(8);
         int len = 533;   // whole vectors and a tail
         float[] bias = new float[len + 3];
-        float[] a = new float[len + 5];
+        float[] a = new float[columns * len + 5];
         for (int i = 0; i < bias.length; i++) {
             bias[i] = (float) r.nextGaussian();
         }
@@ -39,12 +48,14 @@ class FastTanhTest {
             a[i] = (float) (r.nextGaussian() * 5);
         }
         float[] expected = a.clone();
-        for (int k = 0; k < len; k++) {
-            expected[2 + k] = FastTanh.tanh(a[2 + k] + bias[3 + k]);
+        for (int j = 0; j < columns; j++) {
+            for (int k = 0; k < len; k++) {
+                expected[2 + j * len + k] = FastTanh.tanh(a[2 + j * len + k] + bias[3 + k]);
+            }
         }
         for (int rep = 0; rep < 20_000; rep++) {   // long enough for the JIT to compile the lane loop
             float[] got = a.clone();
-            FastTanh.addBiasAndApply(got, 2, bias, 3, len);
+            FastTanh.addBiasAndApply(got, 2, columns, bias, 3, len);
             if (rep % 5_000 == 0 || rep == 19_999) {
                 for (int i = 0; i < a.length; i++) {
                     assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]),

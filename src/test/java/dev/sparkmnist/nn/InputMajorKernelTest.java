@@ -107,7 +107,8 @@ class InputMajorKernelTest {
     /**
      * Batches at one named weights version share the forward pass's background term, and a new version (or weights
      * under another array) recomputes it: each batch's gradient and rows equal a kernel's that never reuses it, to
-     * the bit. {@link SparseRows#addRow} adds a row as computing it and adding it would.
+     * the bit, also when the rows are written into an earlier batch's arrays. {@link SparseRows#addRow} adds a row
+     * as computing it and adding it would.
      */
     @Test
     void aNamedWeightsVersionReusesTheBackgroundTermToTheBit() {
@@ -122,6 +123,7 @@ class InputMajorKernelTest {
         FloatKernel plain = new FloatKernel(sizes, n);
         // version 5 twice (the second reuses), the weights changed under version 6, then another array at 6
         long[] versions = {5, 5, 6, 6, 6};
+        SparseRows last = null;
         for (int call = 0; call < versions.length; call++) {
             if (call == 0 || call == 2) {
                 for (int i = 0; i < params.length; i++) {
@@ -142,11 +144,17 @@ class InputMajorKernelTest {
             float[] expected = new float[params.length];
             float[] got = new float[params.length];
             double expectedLoss = plain.gradientInputMajorDeferringW1(at, n, expected, 0.1f, background);
-            double loss = versioned.gradientInputMajorDeferringW1(at, n, got, 0.1f, background, versions[call]);
+            // the rows go into the previous call's arrays (as a task reuses a partition's last result)
+            double loss = versioned.gradientInputMajorDeferringW1(at, n, got, 0.1f, background, versions[call],
+                    last);
             assertEquals(expectedLoss, loss, 0.0, "call " + call);
             assertArrayEquals(expected, got, "call " + call);
             SparseRows want = plain.deferredRows();
             SparseRows rows = versioned.deferredRows();
+            if (last != null) {
+                assertTrue(rows.delta() == last.delta() && rows.sample() == last.sample(), "arrays reused");
+            }
+            last = rows;
             float[] a = new float[sizes.hidden()];
             float[] b = new float[sizes.hidden()];
             float[] sum = new float[sizes.hidden()];

@@ -70,48 +70,4 @@ class MomentumSgdTest {
             assertEquals(b[i], a[i], 0.0);
         }
     }
-
-    /**
-     * The double step on SIMD lanes ({@link MomentumSgd#stepRange} where the Vector API is present) gives every
-     * element the one-at-a-time arithmetic's bits, for each of the three rules, ranges that do not fill whole
-     * vectors and a gradient read at a shift.
-     */
-    @Test
-    void theVectorisedDoubleStepIsTheScalarStepToTheBit() {
-        LayerSizes sizes = new LayerSizes(37, 29, 10);
-        int n = sizes.parameterCount();
-        SplittableRandom r = new SplittableRandom(11);
-        double[][] rules = {{0, 0}, {0.9, 1}, {0.9, 0}};   // momentum, nesterov
-        for (double[] rule : rules) {
-            double[] p = new double[n];
-            double[] v = new double[n];
-            double[] g = new double[n + 5];
-            for (int i = 0; i < n; i++) {
-                // magnitudes far apart, so that any other order or a fused multiply-add shows in the last bits
-                p[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-8, 9));
-                v[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-8, 9));
-            }
-            for (int i = 0; i < g.length; i++) {
-                g[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-8, 9));
-            }
-            double[] ps = p.clone();
-            double[] vs = v.clone();
-            boolean nesterov = rule[1] == 1;
-            int[] cuts = {0, 3, 1000, 1001, sizes.b1Offset() + 1, n};
-            for (int c = 0; c + 1 < cuts.length; c++) {
-                MomentumSgd.stepRange(sizes, p, v, g, -5, cuts[c], cuts[c + 1], 0.03, 0.7, rule[0], nesterov);
-            }
-            for (int b = 0; b < 4; b++) {
-                int lo = MomentumSgd.bound(sizes, b);
-                int hi = MomentumSgd.bound(sizes, b + 1);
-                MomentumSgd.scalarUpdate(ps, vs, g, -5, 0.03, b % 2 == 0 ? 0.7 : 0, rule[0], nesterov, lo, hi);
-            }
-            for (int i = 0; i < n; i++) {
-                assertEquals(Double.doubleToRawLongBits(ps[i]), Double.doubleToRawLongBits(p[i]),
-                        "momentum " + rule[0] + ", nesterov " + nesterov + ", parameter " + i);
-                assertEquals(Double.doubleToRawLongBits(vs[i]), Double.doubleToRawLongBits(v[i]),
-                        "velocity, momentum " + rule[0] + ", nesterov " + nesterov + ", parameter " + i);
-            }
-        }
-    }
 }
