@@ -66,6 +66,13 @@ final class FastTanh {
     private static final class Lanes {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
+        static {
+            // Resolve every Vector API class and call site here once, before any thread's loop gets compiled: see
+            // SparseInputProducts.Simd.
+            float[] a = new float[SPECIES.length()];
+            addBiasAndApply(a, 0, 1, new float[a.length], 0, a.length);
+        }
+
         /**
          * Does whole vectors from the start of each of {@code columns} columns; returns how many values of each it
          * did. One call per batch, not per column: called per column, this method was inlined into the kernel's

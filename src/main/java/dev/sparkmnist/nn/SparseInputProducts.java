@@ -193,6 +193,18 @@ final class SparseInputProducts {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
         private static final int L = SPECIES.length();
 
+        static {
+            // Every call site resolved and every Vector API class loaded once, on one thread, before the loops run
+            // hot: C2 compiling a loop whose vector calls were not all resolved yet (two task threads starting at
+            // once) leaves them as calls that box every vector, for the whole run.
+            int h = 9 * L;
+            float[] rows = new float[h];
+            float[] out = new float[h];
+            addTo(rows, 0, out, 0, h);
+            accumulateRows(rows, 0, h, new int[1], new float[1], 0, 1, out, out, 0, false);
+            accumulateRows(rows, 0, h, new int[1], new float[1], 0, 1, out, out, 0, true);
+        }
+
         /** {@code dst[to..to+len) += src[from..from+len)}. */
         static void addTo(float[] src, int from, float[] dst, int to, int len) {
             int k = 0;
