@@ -10,12 +10,9 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A task's connection to the {@link Tracker}: one registration ({@link #register}) that returns the peers'
@@ -28,8 +25,6 @@ public final class TrackerClient implements AutoCloseable {
     private final ObjectOutputStream out;
     private final ObjectInputStream in;
     private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
-    /** Open until {@link #close}: the sender waits on it between batches. */
-    private final CountDownLatch closing = new CountDownLatch(1);
     private Thread sender;
     private volatile IOException failure;
 
@@ -92,29 +87,19 @@ public final class TrackerClient implements AutoCloseable {
         outbox.add(report);
     }
 
-    /**
-     * Sends the queued reports in batches, at most one write every {@link #BATCH_MILLIS}: a synchronous step takes
-     * a few milliseconds, and a write per step woke this thread and the tracker's reader on the driver every time,
-     * taking a core from one of the tasks at random while its peers waited for it at the next exchange. The
-     * tracker still gets every report, in order, and {@link #close} sends what is left at once.
-     */
     private void sendLoop() {
-        List<Object> batch = new ArrayList<>();
         try {
             while (true) {
-                batch.add(outbox.take());
-                outbox.drainTo(batch);
-                for (Object o : batch) {
-                    if (o == END) {
-                        out.flush();
-                        return;
-                    }
-                    out.writeObject(o);
-                    out.reset();
+                Object o = outbox.take();
+                if (o == END) {
+                    out.flush();
+                    return;
                 }
-                batch.clear();
-                out.flush();
-                closing.await(BATCH_MILLIS, TimeUnit.MILLISECONDS);
+                out.writeObject(o);
+                out.reset();
+                if (outbox.isEmpty()) {
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             failure = e;
@@ -123,14 +108,10 @@ public final class TrackerClient implements AutoCloseable {
         }
     }
 
-    /** The longest a report waits to be sent while the task runs. */
-    private static final long BATCH_MILLIS = 100;
-
     /** Sends what is queued, then closes. */
     @Override
     public void close() {
         outbox.add(END);
-        closing.countDown();
         if (sender != null) {
             try {
                 sender.join(60_000);
