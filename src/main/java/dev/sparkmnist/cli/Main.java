@@ -40,10 +40,24 @@ public final class Main implements Runnable {
             return ExitCodes.BAD_INPUT;
         }
         cli.setExecutionExceptionHandler(new ErrorReporter(java.util.Arrays.asList(args).contains("--verbose")));
+        cli.setParameterExceptionHandler(Main::badParameter);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         int code = cli.execute(args);
         StatusFile.recordOutcome(cli.getParseResult(), code, cli.getErr());
         return code;
+    }
+
+    /**
+     * A command line picocli cannot parse (an unknown option, a value that is not a number, a missing one): the
+     * reason and where to read more, two lines instead of picocli's whole usage text (some 190 lines for
+     * {@code train}), so that the reason stays on the screen.
+     */
+    private static int badParameter(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        cmd.getErr().println("error: " + e.getMessage());
+        String path = cmd.getCommandSpec().qualifiedName().replaceFirst("^spark-mnist ?", "");
+        cmd.getErr().println("see: " + (path.isEmpty() ? "" : path + " ") + "--help");
+        return ExitCodes.BAD_INPUT;
     }
 
     @Override

@@ -50,7 +50,7 @@ final class FastTanh {
 
     /**
      * The same for {@code columns} columns of {@code len} values from {@code at} (a batch's hidden layer), in one
-     * call: the vector loop then runs long enough to be compiled on its own (see {@link Lanes}).
+     * call.
      */
     static void addBiasAndApply(float[] a, int at, int columns, float[] bias, int from, int len) {
         int k = SparseInputProducts.AVAILABLE ? Lanes.addBiasAndApply(a, at, columns, bias, from, len) : 0;
@@ -67,17 +67,15 @@ final class FastTanh {
         private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
         static {
-            // Resolve every Vector API class and call site here once, before any thread's loop gets compiled: see
-            // SparseInputProducts.Simd.
+            // Every call site resolved once, before any thread's loop gets compiled (see SparseInputProducts.Simd:
+            // without it, an 8-partition run now and then boxed every vector of this loop, 1.4-2.5 GB per run).
             float[] a = new float[SPECIES.length()];
             addBiasAndApply(a, 0, 1, new float[a.length], 0, a.length);
         }
 
         /**
          * Does whole vectors from the start of each of {@code columns} columns; returns how many values of each it
-         * did. One call per batch, not per column: called per column, this method was inlined into the kernel's
-         * bigger methods, where C2 ran out of inlining budget before the last operations of the chain and left them
-         * as calls that box every vector (measured: 1.4 GB allocated per training run, several times slower).
+         * did. One call per batch, not per column.
          */
         static int addBiasAndApply(float[] a, int at, int columns, float[] bias, int from, int len) {
             int lanes = SPECIES.length();
@@ -102,7 +100,7 @@ final class FastTanh {
                 FloatVector scale = ((IntVector) m.reinterpretAsInts()).sub(ROUNDER_BITS - 127)
                         .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
                 FloatVector e = p.mul(scale).add(1f);
-                // 1 - 2/e as (-(2/e)) + 1, the same value: `broadcast(1).sub(..)` was left unintrinsified here
+                // (-(2/e)) + 1 is 1 - 2/e to the bit, one broadcast fewer
                 FloatVector.broadcast(SPECIES, 2f).div(e).neg().add(1f).intoArray(a, at + k);
             }
         }
