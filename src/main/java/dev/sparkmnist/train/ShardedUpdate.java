@@ -13,8 +13,8 @@ import dev.sparkmnist.nn.VectorMath;
  * ({@link #boundary}). In one pass over each chunk, while it is in the cache, the step updates weights and
  * velocity ({@link MomentumSgd#stepRange}, the arithmetic of the replicated update), rounds the weights to the
  * float copy the kernel reads next, adds up the chunk's squared W1/W2 weights for the L2 term of the loss
- * ({@link #roundAndSquare}), and checks them for NaN/Inf. The L2 term is the chunks' sums added in chunk order: one fixed order whatever the
- * number of slices.
+ * ({@link #roundAndSquare}), and checks them for NaN/Inf. The L2 term is the chunks' sums added in chunk order: one
+ * fixed order whatever the number of slices.
  */
 public final class ShardedUpdate {
     /** Elements per chunk: the unit of ownership and of the L2 term's partial sums. */

@@ -17,9 +17,9 @@ import dev.sparkmnist.nn.SparseRows;
 
 /**
  * A slice owner's sum ({@link Contribution#sumInOrder}) is the plain element-by-element sum in partition order, to
- * the bit (in double, or in float for float gradients), whether a partition's values come whole or as {@link SparseRows} computed row by row at the owner (the
- * kernel's own loop), within this JVM or decoded after the trip between JVMs, and for a slice that starts and ends
- * inside a W1 row.
+ * the bit (in double, or in float for float gradients), whether a partition's values come whole or as
+ * {@link SparseRows} computed row by row at the owner (the kernel's own loop), within this JVM or decoded after the
+ * trip between JVMs, and for a slice that starts and ends inside a W1 row.
  */
 class ContributionTest {
     private static final LayerSizes SIZES = new LayerSizes(784, 40, 10);
