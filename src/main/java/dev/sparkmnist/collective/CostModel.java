@@ -6,7 +6,7 @@ package dev.sparkmnist.collective;
  * partition, through the driver); the collective engine pays one stage start per phase and per step an exchange
  * whose latency and bandwidth depend on whether the tasks share a JVM ({@code local[N]}) or talk over TCP.
  *
- * <p>The constants are this project's measurements on two cores (README, Scale-out; {@code bench/run.sh --only
+ * <p>The constants are this project's measurements on two cores (docs/scale-out.md; {@code bench/run.sh --only
  * engines}, which prints them again with an alpha-beta fit of the exchange): a round of the job engine costs 26 ms
  * plus 3 ms per partition on the driver, plus the bytes of the shipped and returned models.
  *

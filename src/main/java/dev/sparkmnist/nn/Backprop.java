@@ -9,7 +9,7 @@ package dev.sparkmnist.nn;
  * Gradients are summed over the batch (not averaged) and carry no L2 term; the optimiser adds
  * {@code lambda * W} once per step, as the notebook does. With label smoothing {@code s} the target is
  * {@code (1 - s) onehot(y) + s / classes} instead of the one-hot vector (Szegedy et al.), which keeps the logits from
- * growing without bound and measured a higher test accuracy sooner (README, Speed).
+ * growing without bound and measured a higher test accuracy sooner (docs/benchmark.md).
  */
 public final class Backprop {
     private Backprop() {

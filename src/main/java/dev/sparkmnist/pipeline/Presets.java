@@ -42,14 +42,14 @@ public final class Presets {
                     PhaseConfig.plain(20_000, 200, 0.0001, 0.02)), ScaleOut.SPLIT);
 
     /**
-     * What reaches 98% test accuracy soonest on two cores, chosen by the benchmark (README, speed section): 512
+     * What reaches 98% test accuracy soonest on two cores, chosen by the benchmark (docs/benchmark.md): 512
      * hidden units on standardised inputs, mini-batches of 256 with 32 local steps per Spark job on two partitions
      * (54 jobs for 1,700 iterations, about 7 epochs) and a cosine schedule. Standardised inputs halved the epochs
      * to 98% against 0..1 pixels; 128 and 256 hidden units plateau just under 98% in that budget; batches of 512
      * need a smaller rate and end closer to the line. On more partitions the batch of 256 is split further and the
      * local steps fall ({@link ScaleOut#localStepsFor}: 16 on 4, one step per job from 5 on), which kept the
-     * accuracy on 2 to 64 partitions where a per-partition batch with a larger global batch did not (README,
-     * Scale-out). Issue 15 added three things that each brought 98% sooner on MNIST (README, Speed): every epoch
+     * accuracy on 2 to 64 partitions where a per-partition batch with a larger global batch did not
+     * (docs/scale-out.md). Issue 15 added three things that each brought 98% sooner on MNIST (docs/benchmark.md): every epoch
      * uses each record once in a fresh order ({@link Sampling#SHUFFLE}, where drawing with replacement leaves a
      * third out), Nesterov momentum, and label smoothing 0.1 (which also lifted the final accuracy); together they
      * cut the iterations to 98% from about 900 to about 600.
@@ -66,13 +66,14 @@ public final class Presets {
      * The most accurate: the notebook's shape at Simard et al.'s width (784-800-10) trained on images distorted
      * afresh at every step on the executors (small affine maps and Simard's elastic field), 100 epochs with a
      * cosine schedule, spread over the partitions by the default's scale-out rules (32 local steps on 2
-     * partitions). Rate 0.0002 from two trial runs (README, "The best preset"); measured 99.21-99.32% test accuracy
-     * over three seeds in about 3.3 minutes of training on two cores.
+     * partitions). Rate 0.0002 from two trial runs (docs/presets.md, "The best preset"); measured 99.25-99.33% test
+     * accuracy over three seeds (median 99.27%) in about 3 minutes of training on two cores (bench/results.json,
+     * {@code bestMedian}).
      */
     public static final Preset BEST = new Preset("best",
             "784-800-10 on standardised pixels, training images distorted on the executors (affine + elastic), "
                     + "100 epochs of momentum SGD, local steps per Spark job from the partition count (32 on 2) and "
-                    + "a cosine schedule; 99.2-99.3% test accuracy (median of 3 seeds 99.28%)",
+                    + "a cosine schedule; 99.2-99.3% test accuracy (median of 3 seeds 99.27%)",
             800, InputScaling.Kind.STANDARD, List.of(
                     new PhaseConfig(BEST_ITERATIONS, 256, 0.0002, 0.0005, 0.9, 0, LearningRateSchedule.COSINE)),
             DEFAULT.scaleOut(), new Augmentation(10, 0.1, 0.1, 1.5, 34, 4), Sampling.REPLACEMENT);

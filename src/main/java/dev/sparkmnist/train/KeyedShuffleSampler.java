@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * Draws mini-batch records without replacement: each partition walks through its records in a fresh random order
  * every epoch (random reshuffling, as PyTorch's shuffled data loader), so an epoch uses every record exactly once,
  * where drawing with replacement ({@link KeyedRandomSampler}) leaves about a third of them out of any one epoch and
- * repeats others. Measured on MNIST it reaches a given accuracy in fewer steps (README, Speed). The order of epoch
+ * repeats others. Measured on MNIST it reaches a given accuracy in fewer steps (docs/benchmark.md). The order of epoch
  * {@code e} is a permutation keyed by (seed, e, partition), and step {@code s} takes positions
  * {@code s * share ... s * share + share - 1} of the partition's endless sequence of epochs, so a batch is still a
  * pure function of its arguments: a retried or resumed task draws the same records.

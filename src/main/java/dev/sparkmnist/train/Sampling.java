@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * How a partition picks the records of its mini-batches: with replacement, as the notebook's {@code randint}
  * ({@link KeyedRandomSampler}), or a fresh random order every epoch ({@link KeyedShuffleSampler}), which uses every
- * record once per epoch and reached 98% test accuracy in fewer steps on MNIST (README, Speed).
+ * record once per epoch and reached 98% test accuracy in fewer steps on MNIST (docs/benchmark.md).
  */
 public enum Sampling {
     REPLACEMENT,

@@ -51,7 +51,7 @@ public record ScaleOut(int partitionBatch, Averaging averaging, double warmupFra
     /**
      * What {@link Averaging#AUTO} becomes on {@code partitions} partitions: plain averaging at every count. Block
      * momentum (mu = 1 - 1/32) ended at 63.6% on 32 partitions (4 local steps, batch 4096) where plain averaging
-     * reached 95.9% (README, Scale-out), so it stays an explicit option.
+     * reached 95.9% (docs/scale-out.md), so it stays an explicit option.
      */
     public static Averaging averagingFor(int partitions) {
         return Averaging.PLAIN;
@@ -63,7 +63,7 @@ public record ScaleOut(int partitionBatch, Averaging averaging, double warmupFra
      * small per-partition batches let the models drift apart: on real MNIST (seed 42) 16 partitions ended at
      * 98.01% with 4 local steps and 8 partitions at 98.05% with 2, against 98.23% with one step per job, which is
      * the same update as one worker with the whole batch. The price is one Spark job per iteration from 5
-     * partitions on (README, Scale-out). With a per-partition batch ({@code partitionBatch > 0}) each partition's
+     * partitions on (docs/scale-out.md). With a per-partition batch ({@code partitionBatch > 0}) each partition's
      * batch stays large, and auto is {@code 64 / partitions}, at least 8, the setting its measurements used.
      */
     public static int localStepsFor(int partitions, int partitionBatch) {
