@@ -43,14 +43,9 @@ final class FastTanh {
         return 1f - 2f / (p * scale + 1f);
     }
 
-    /** {@code a[at + k] = tanh(a[at + k] + bias[from + k])} for k in 0..len. */
-    static void addBiasAndApply(float[] a, int at, float[] bias, int from, int len) {
-        addBiasAndApply(a, at, 1, bias, from, len);
-    }
-
     /**
-     * The same for {@code columns} columns of {@code len} values from {@code at} (a batch's hidden layer), in one
-     * call.
+     * {@code a[col + k] = tanh(a[col + k] + bias[from + k])} for k in 0..len, in each of {@code columns} columns
+     * of {@code len} values from {@code at} (a batch's hidden layer: col = at, at + len, ...).
      */
     static void addBiasAndApply(float[] a, int at, int columns, float[] bias, int from, int len) {
         int k = SparseInputProducts.AVAILABLE ? Lanes.addBiasAndApply(a, at, columns, bias, from, len) : 0;

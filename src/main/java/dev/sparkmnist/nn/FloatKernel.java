@@ -26,8 +26,6 @@ public final class FloatKernel {
     private final double maxSparseDensity;
     private boolean lastSparse;
     private SparseRows deferred;
-    /** Arrays the next deferred rows may be written into, for the length of one call. */
-    private SparseRows reusableRows;
 
     /** System property that switches the sparse first layer off ({@code false}), for comparisons. */
     public static final String SPARSE_PROPERTY = "sparkmnist.sparseInputs";
@@ -91,7 +89,8 @@ public final class FloatKernel {
      * leave out.
      */
     public double gradientInputMajor(float[] params, int n, float[] grad, float smoothing, float background) {
-        return gradientInputMajor(params, n, grad, smoothing, background, false, SparseInputProducts.NO_VERSION);
+        return gradientInputMajor(params, n, grad, smoothing, background, false, SparseInputProducts.NO_VERSION,
+                null);
     }
 
     /**
@@ -101,7 +100,8 @@ public final class FloatKernel {
      */
     public double gradientInputMajorDeferringW1(float[] params, int n, float[] grad, float smoothing,
                                                 float background) {
-        return gradientInputMajor(params, n, grad, smoothing, background, true, SparseInputProducts.NO_VERSION);
+        return gradientInputMajor(params, n, grad, smoothing, background, true, SparseInputProducts.NO_VERSION,
+                null);
     }
 
     /**
@@ -116,12 +116,7 @@ public final class FloatKernel {
         if (weightsVersion < 0) {
             throw new IllegalArgumentException("a weights version is non-negative, got " + weightsVersion);
         }
-        reusableRows = reuse;
-        try {
-            return gradientInputMajor(params, n, grad, smoothing, background, true, weightsVersion);
-        } finally {
-            reusableRows = null;
-        }
+        return gradientInputMajor(params, n, grad, smoothing, background, true, weightsVersion, reuse);
     }
 
     /** The W1 rows the last {@link #gradientInputMajorDeferringW1} left unwritten, or null. */
@@ -130,7 +125,7 @@ public final class FloatKernel {
     }
 
     private double gradientInputMajor(float[] params, int n, float[] grad, float smoothing, float background,
-                                      boolean deferW1, long weightsVersion) {
+                                      boolean deferW1, long weightsVersion, SparseRows reuse) {
         deferred = null;
         LayerSizes s = sizes;
         int in = s.inputs();
@@ -143,7 +138,7 @@ public final class FloatKernel {
         }
         double loss = fromHiddenSums(params, n, grad, smoothing);
         if (lastSparse && deferW1) {
-            deferred = sparse.rows(hiddenDelta, grad, s.b1Offset(), background, reusableRows);
+            deferred = sparse.rows(hiddenDelta, grad, s.b1Offset(), background, reuse);
         } else if (lastSparse) {
             sparse.weightGradient(hiddenDelta, grad, s.b1Offset(), background, grad, s.w1Offset());
         } else {

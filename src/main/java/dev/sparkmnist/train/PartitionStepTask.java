@@ -51,21 +51,16 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         if (blocks.hasNext()) {
             throw new IllegalStateException("partition " + partition + " holds more than one block");
         }
-        return List.of(compute(sizes, plan, partition, block, model.value(), null)).iterator();
+        return List.of(compute(sizes, plan, partition, block, model.value(), null, false)).iterator();
     }
 
     /**
      * Partition {@code p}'s work for one round on {@code block}, from {@code shipped} (double parameters for
      * synchronous SGD, float parameters then velocity for local SGD); scratch buffers are this thread's. A float
      * gradient is written into the arrays of {@code reuse} when it is given (an earlier result of this partition
-     * that nobody reads any more).
+     * that nobody reads any more); with {@code deferW1}, a float gradient of a sparse batch leaves W1's rows as
+     * SparseRows.
      */
-    static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
-                                   PartitionResult reuse) {
-        return compute(sizes, plan, p, block, shipped, reuse, false);
-    }
-
-    /** As above; with {@code deferW1}, a float gradient of a sparse batch leaves W1's rows as SparseRows. */
     static PartitionResult compute(LayerSizes sizes, StepPlan plan, int p, ImageBlock block, Object shipped,
                                    PartitionResult reuse, boolean deferW1) {
         int[] indices = INDICES.get();

@@ -171,22 +171,15 @@ public final class PhaseRounds implements Serializable {
 
     /** One partition's work for {@code round}: its gradient sum, or its model after the round's local steps. */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped) {
-        return compute(round, partition, block, shipped, null);
+        return compute(round, partition, block, shipped, null, false);
     }
 
     /**
      * As {@link #compute(Round, int, ImageBlock, Object)}, writing a float gradient into {@code previous}'s arrays
-     * (this partition's result of an earlier round, which nobody reads any more) instead of new ones.
-     */
-    public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
-                                   PartitionResult previous) {
-        return compute(round, partition, block, shipped, previous, false);
-    }
-
-    /**
-     * As {@link #compute(Round, int, ImageBlock, Object, PartitionResult)}; with {@code deferW1}, a float gradient
-     * of a sparse batch leaves W1's rows unwritten and carries them as {@link PartitionResult#w1Rows()}, for an
-     * engine whose slice owners compute the rows they sum (the same values to the bit).
+     * (this partition's result of an earlier round, which nobody reads any more) instead of new ones; with
+     * {@code deferW1}, a float gradient of a sparse batch leaves W1's rows unwritten and carries them as
+     * {@link PartitionResult#w1Rows()}, for an engine whose slice owners compute the rows they sum (the same values
+     * to the bit).
      */
     public PartitionResult compute(Round round, int partition, ImageBlock block, Object shipped,
                                    PartitionResult previous, boolean deferW1) {
