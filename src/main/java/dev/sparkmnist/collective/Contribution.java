@@ -13,36 +13,39 @@ import dev.sparkmnist.train.PartitionResult;
  * partition for MNIST's default model). Either way the owner adds the same values in the same order.
  *
  * <p>Two arithmetics, the same as the job-per-round engine's driver uses ({@link PartitionResult#sumInOrder}):
- * double values and local SGD's float models are added in double; float gradients are added in float, in
- * partition order, and the total is widened to double once (one vector add per value and partition instead of a
- * widening add, which Java 17's JIT does not vectorise).
+ * double values and local SGD's float models are added in double ({@link #sumInOrder}); float gradients are added
+ * in float, in partition order ({@link #sumFloatsInOrder}), for the float update that follows (one vector add per
+ * value and partition instead of a widening add, which Java 17's JIT does not vectorise).
  */
 interface Contribution {
 
     /**
-     * {@code sum[i - base] = parts[0][i] + parts[1][i] + ...} for i in {@code [base, end)}, added in the parts'
-     * order for every i (in float when {@code floatSum}, see above), exactly as adding each whole part in turn
-     * would, but one W1 row (or, past W1, one block) at a time, so that the row stays in the cache while every part
-     * is added.
+     * {@code sum[i - base] = parts[0][i] + parts[1][i] + ...} in double for i in {@code [base, end)}, added in the
+     * parts' order (each a {@link Dense}), one block at a time.
      */
-    static void sumInOrder(Contribution[] parts, double[] sum, int base, int end, int w1End, int hidden,
-                           boolean floatSum, Scratch scratch) {
+    static void sumInOrder(Contribution[] parts, double[] sum, int base, int end) {
+        for (int i = base; i < end; i += BLOCK) {
+            int next = Math.min(end, i + BLOCK);
+            for (int p = 0; p < parts.length; p++) {
+                ((Dense) parts[p]).add(sum, base, i, next, p == 0);
+            }
+        }
+    }
+
+    /**
+     * {@code sum[i] = parts[0][i] + parts[1][i] + ...} in float for i in {@code [base, end)}, added in the
+     * parts' order for every i, exactly as adding each whole part in turn would, but one W1 row (or, past W1, one
+     * block) at a time, so that the row stays in the cache while every part is added; {@code row} holds at least a
+     * W1 row.
+     */
+    static void sumFloatsInOrder(Contribution[] parts, float[] sum, int base, int end, int w1End, int hidden,
+                                 float[] row) {
         int i = base;
         while (i < end) {
             int next = i < w1End ? Math.min(end, Math.min(w1End, (i / hidden + 1) * hidden))
                     : Math.min(end, i + BLOCK);
-            if (floatSum) {
-                float[] total = scratch.total();
-                for (int p = 0; p < parts.length; p++) {
-                    parts[p].addFloats(total, i, next, p == 0, scratch.row());
-                }
-                for (int k = 0, s = i - base; k < next - i; k++) {
-                    sum[s + k] = total[k];
-                }
-            } else {
-                for (int p = 0; p < parts.length; p++) {
-                    ((Dense) parts[p]).add(sum, base, i, next, p == 0);
-                }
+            for (int p = 0; p < parts.length; p++) {
+                parts[p].addFloats(sum, i, i, next, p == 0, row);
             }
             i = next;
         }
@@ -51,37 +54,30 @@ interface Contribution {
     /** Values per block past W1's rows. */
     int BLOCK = 2048;
 
-    /** {@code total[k] (+)= values[v + k]} for k in {@code [0, length)}: set with {@code first}, else added. */
-    static void addFloats(float[] values, int v, float[] total, int length, boolean first) {
+    /** {@code total[at + k] (+)= values[v + k]} for k in {@code [0, length)}: set with {@code first}, else added. */
+    static void addFloats(float[] values, int v, float[] total, int at, int length, boolean first) {
         if (first) {
-            System.arraycopy(values, v, total, 0, length);
+            System.arraycopy(values, v, total, at, length);
         } else {
-            VectorMath.addTo(values, v, total, 0, length);
+            VectorMath.addTo(values, v, total, at, length);
         }
     }
 
     /**
      * Adds this contribution's float values at positions {@code [from, to)} of the vector to
-     * {@code total[0 .. to - from)}, or with {@code first} sets them. A range lies within one W1 row or past W1;
-     * {@code row} holds at least a row.
+     * {@code total[at .. at + to - from)}, or with {@code first} sets them. A range lies within one W1 row or past
+     * W1; {@code row} holds at least a row.
      */
-    void addFloats(float[] total, int from, int to, boolean first, float[] row);
-
-    /** The two buffers a float sum works in: a W1 row, and the running total of one row or block. */
-    record Scratch(float[] row, float[] total) {
-        static Scratch of(int hidden) {
-            return new Scratch(new float[hidden], new float[Math.max(hidden, BLOCK)]);
-        }
-    }
+    void addFloats(float[] total, int at, int from, int to, boolean first, float[] row);
 
     /** The values themselves: {@code slice} holds positions {@code start ..} of the vector. */
     record Dense(Slice slice, int start) implements Contribution {
         @Override
-        public void addFloats(float[] total, int from, int to, boolean first, float[] row) {
+        public void addFloats(float[] total, int at, int from, int to, boolean first, float[] row) {
             if (slice.floats() == null) {
                 throw new IllegalStateException("double values are summed in double");
             }
-            Contribution.addFloats(slice.floats(), slice.offset() - start + from, total, to - from, first);
+            Contribution.addFloats(slice.floats(), slice.offset() - start + from, total, at, to - from, first);
         }
 
         /**
@@ -106,23 +102,23 @@ interface Contribution {
      */
     record Rows(SparseRows rows, int w1End, Dense tail) implements Contribution {
         @Override
-        public void addFloats(float[] total, int from, int to, boolean first, float[] row) {
+        public void addFloats(float[] total, int at, int from, int to, boolean first, float[] row) {
             if (from >= w1End) {
-                tail.addFloats(total, from, to, first, row);
+                tail.addFloats(total, at, from, to, first, row);
                 return;
             }
             int h = rows.hidden();
             int r = from / h;
             if (to - from == h) {
                 if (first) {
-                    rows.row(r, total);
+                    rows.row(r, total, at);
                 } else {
-                    rows.addRow(r, total, 0);
+                    rows.addRow(r, total, at);
                 }
                 return;
             }
-            rows.row(r, row);
-            Contribution.addFloats(row, from - r * h, total, to - from, first);
+            rows.row(r, row, 0);
+            Contribution.addFloats(row, from - r * h, total, at, to - from, first);
         }
 
         /** The slices that carry this contribution between tasks: tail, row start, delta, values, then indices. */

@@ -13,12 +13,12 @@ import dev.sparkmnist.train.ShardedUpdate;
  * Sums every logical partition's contribution among the tasks, in partition order, and gives every task the whole
  * sum: a reduce-scatter (task {@code t} owns about the slice {@code [m*t/T, m*(t+1)/T)} of the vector, cut at
  * {@link PhaseRounds#sliceStart chunk boundaries}, and adds the partitions' pieces of it, from partition 0 up,
- * starting from zeros) then an all-gather of the owners' slices. A sharded update ({@link WeightGather}) stops after
- * the reduce-scatter ({@link #reduceScatter}): each owner steps its slice and the tasks gather float weights.
- * That is exactly the job-per-round driver's sum ({@code PartitionResult.sumInOrder}: float gradients in float,
- * everything else in double), element by element, so the result is the same to the bit whatever the number of
- * tasks. The losses travel in the message headers and are summed in the
- * same order by every task.
+ * starting from zeros) then an all-gather of the owners' slices ({@link #reduce}, in double). A sharded update of
+ * float gradients takes only the reduce-scatter's exchange ({@link #exchange}): each owner adds its slice in float, a
+ * chunk at a time as it steps it ({@link Parts#sum}), and the tasks then gather float weights ({@link WeightGather}).
+ * Either way the sums are exactly the job-per-round driver's ({@code PartitionResult.sumInOrder}: float gradients
+ * in float, everything else in double), element by element, so the result is the same to the bit whatever the
+ * number of tasks. The losses travel in the message headers and are summed in the same order by every task.
  *
  * <p>Each task sends one message to every other task per phase (its partitions' pieces of the receiver's slice,
  * then its own summed slice): 2(T-1) messages and about 2m(T-1)/T values per task per step, like a ring, but in
@@ -40,11 +40,13 @@ final class OrderedAllReduce {
     /** Where W1's rows end in the vector, and their length: a sum is added up row by row there. */
     private final int w1End;
     private final int hidden;
-    /** Float gradients are summed in float ({@link Contribution}); everything else in double. */
-    private final boolean floatSum;
-    private final Contribution.Scratch scratch;
-    /** One chunk of the sum, made where the sharded update uses it ({@link Parts#sum}). */
-    private final double[] chunk = new double[ShardedUpdate.CHUNK];
+    /** A W1 row, for a float sum whose chunk starts or ends inside one ({@link Contribution#sumFloatsInOrder}). */
+    private final float[] row;
+    /**
+     * The float sum, made a chunk at a time where the sharded update uses it ({@link Parts#sum}), at the
+     * parameters' positions; allocated with the first.
+     */
+    private float[] floatSum;
 
     OrderedAllReduce(Mesh mesh, TaskGroups groups, PhaseRounds rounds) {
         this.mesh = mesh;
@@ -56,8 +58,7 @@ final class OrderedAllReduce {
         }
         this.w1End = rounds.sizes().b1Offset();
         this.hidden = rounds.sizes().hidden();
-        this.floatSum = rounds.plan().floatGradients();
-        this.scratch = Contribution.Scratch.of(hidden);
+        this.row = new float[hidden];
         int me = mesh.rank();
         owned[0] = new double[to(me) - from(me)];
         owned[1] = new double[to(me) - from(me)];
@@ -90,7 +91,7 @@ final class OrderedAllReduce {
         Parts parts = exchange(step, mine);
         double[] sum = owned[(int) (calls++ & 1)];
         int from = from(mesh.rank());
-        Contribution.sumInOrder(parts.parts(), sum, from, from + sum.length, w1End, hidden, floatSum, scratch);
+        Contribution.sumInOrder(parts.parts(), sum, from, from + sum.length);
         return new Sum(sum, parts.lossSum(), parts.samples());
     }
 
@@ -228,8 +229,11 @@ final class OrderedAllReduce {
         /** The partition-ordered sum, a chunk at a time. */
         ShardedUpdate.GradientSource sum() {
             return (from, to) -> {
-                Contribution.sumInOrder(parts, chunk, from, to, w1End, hidden, floatSum, scratch);
-                return chunk;
+                if (floatSum == null) {
+                    floatSum = new float[length];
+                }
+                Contribution.sumFloatsInOrder(parts, floatSum, from, to, w1End, hidden, row);
+                return floatSum;
             };
         }
     }

@@ -10,12 +10,12 @@ import dev.sparkmnist.train.ShardedUpdate;
  * The second half of a step whose update is sharded ({@link dev.sparkmnist.train.PhaseRounds#updateSlice}): each
  * task has stepped only the slice of the parameters it owns, so the tasks gather each other's new float weights
  * (what the kernel reads next), the L2 term's partial sums and whether every slice is finite. Task 0 also says in
- * its message whether this round ends with a snapshot; if so every task then sends it its slice of the double
- * weights and velocity, which only task 0 needs (for the driver's snapshot).
+ * its message whether this round ends with a snapshot; if so every task then sends it its slice of the velocity,
+ * which only task 0 needs (for the driver's snapshot).
  *
  * <p>A task writes its float slice again only in the next round's update, after every peer has sent its next
  * contribution, which a peer does only once it has copied this round's slices: so the views sent between tasks of
- * one JVM are never read while they change. The same holds for the double slices sent to task 0.
+ * one JVM are never read while they change. The same holds for the velocity slices sent to task 0.
  */
 final class WeightGather {
     private final Mesh mesh;
@@ -37,8 +37,7 @@ final class WeightGather {
 
     /**
      * Sends this task's new float weights and L2 sums to every peer and takes theirs into {@code cursor} and
-     * {@link #squares()}; with {@code snapshot} (task 0's word counts) also moves every slice of the double state to
-     * task 0. Returns what every task now agrees on.
+     * {@link #squares()}; with {@code snapshot} (task 0's word counts) also moves every slice of the velocity to task 0. Returns what every task now agrees on.
      */
     Agreed exchange(long step, PhaseCursor cursor, boolean finite, boolean snapshot) {
         int me = mesh.rank();
@@ -77,21 +76,22 @@ final class WeightGather {
         return new Agreed(allFinite, snap);
     }
 
-    /** Every task's slice of the double weights and velocity to task 0, whose cursor is then whole. */
+    /**
+     * Every task's slice of the velocity to task 0, whose cursor is then whole (it has just gathered the weights).
+     */
     private void gatherState(long step, PhaseCursor cursor) {
         int me = mesh.rank();
         if (me != 0) {
             int from = slices.from(me);
             int length = slices.to(me) - from;
-            mesh.send(0, new Message(step, new double[0], new Slice[] {Slice.of(cursor.parameters(), from, length),
-                    Slice.of(cursor.velocity(), from, length)}));
+            mesh.send(0, new Message(step, new double[0], new Slice[] {Slice.of(cursor.floatVelocity(), from,
+                    length)}));
             return;
         }
         for (int t = 1; t < tasks; t++) {
             Message m = mesh.receive(t);
             OrderedAllReduce.check(m, step, t);
-            m.slices()[0].copyTo(cursor.parameters(), slices.from(t));
-            m.slices()[1].copyTo(cursor.velocity(), slices.from(t));
+            m.slices()[0].copyTo(cursor.floatVelocity(), slices.from(t));
         }
     }
 

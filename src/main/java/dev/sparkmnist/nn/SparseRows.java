@@ -22,15 +22,15 @@ package dev.sparkmnist.nn;
 public record SparseRows(int hidden, int[] columnStart, int[] sample, float[] sampleValue, float[] delta,
                          float[] rowStart, int samples) implements java.io.Serializable {
 
-    /** Writes row {@code i} of the W1 gradient into {@code out[0..hidden)}. */
-    public void row(int i, float[] out) {
+    /** Writes row {@code i} of the W1 gradient into {@code out[at .. at + hidden)}. */
+    public void row(int i, float[] out, int at) {
         SparseInputProducts.Simd.accumulateRows(delta, 0, hidden, sample, sampleValue, columnStart[i],
-                columnStart[i + 1], rowStart, out, 0);
+                columnStart[i + 1], rowStart, out, at);
     }
 
     /**
      * Adds row {@code i} of the W1 gradient to {@code out[at .. at + hidden)}: the same float sums as
-     * {@code row(i, scratch)} and then {@code out[at + k] += scratch[k]}, without the scratch row.
+     * {@code row(i, scratch, 0)} and then {@code out[at + k] += scratch[k]}, without the scratch row.
      */
     public void addRow(int i, float[] out, int at) {
         SparseInputProducts.Simd.accumulateRows(delta, 0, hidden, sample, sampleValue, columnStart[i],

@@ -51,4 +51,43 @@ public final class VectorMath {
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
+
+    /**
+     * As {@link #sumOfSquares(double[], int, int)} for float values, each widened to double before it is squared
+     * (the square of a float is exact in double).
+     */
+    public static double sumOfSquares(float[] a, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            double a0 = a[i];
+            double a1 = a[i + 1];
+            double a2 = a[i + 2];
+            double a3 = a[i + 3];
+            double a4 = a[i + 4];
+            double a5 = a[i + 5];
+            double a6 = a[i + 6];
+            double a7 = a[i + 7];
+            s0 += a0 * a0;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+            s3 += a3 * a3;
+            s4 += a4 * a4;
+            s5 += a5 * a5;
+            s6 += a6 * a6;
+            s7 += a7 * a7;
+        }
+        for (; i < to; i++) {
+            double x = a[i];
+            s0 += x * x;
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
 }

@@ -56,6 +56,27 @@ public final class MomentumSgd {
         update(params, velocity, grad, gradScale, r, 0f, m, nesterov, sizes.b2Offset(), sizes.parameterCount());
     }
 
+    /**
+     * The float step ({@link #step(LayerSizes, float[], float[], float[], float, double, double, double, boolean)}
+     * with {@code gradScale} 1) for parameters {@code [from, to)} only: each element gets exactly that step's
+     * arithmetic, so a vector updated range by range equals one updated at once. The gradient is at the
+     * parameters' positions: a loop that reads every array at the same index is one the JIT puts on SIMD lanes
+     * (with an offset between them it cannot rule out that the arrays overlap, and does not).
+     */
+    static void stepRange(LayerSizes sizes, float[] params, float[] velocity, float[] grad, int from, int to,
+                          double lr, double lambda, double momentum, boolean nesterov) {
+        float r = (float) lr;
+        float l = (float) lambda;
+        float m = (float) momentum;
+        for (int b = 0; b < 4; b++) {
+            int lo = Math.max(from, bound(sizes, b));
+            int hi = Math.min(to, bound(sizes, b + 1));
+            if (lo < hi) {
+                update(params, velocity, grad, 1f, r, b % 2 == 0 ? l : 0f, m, nesterov, lo, hi);
+            }
+        }
+    }
+
     private static void update(float[] p, float[] v, float[] g, float scale, float lr, float lambda, float momentum,
                                boolean nesterov, int from, int to) {
         if (nesterov) {

@@ -105,18 +105,21 @@ public final class PhaseRounds implements Serializable {
 
     /**
      * Where the partitions start this round: the parameters (synchronous), or under block momentum the
-     * look-ahead point. {@link #apply} needs it back.
+     * look-ahead point; {@link #apply} needs it back. Null in a phase of float gradients, whose cursor holds float
+     * weights ({@link #ship}).
      */
     public double[] start(PhaseCursor cursor) {
+        if (plan.floatGradients()) {
+            return null;   // the partitions start from the cursor's float weights (ship)
+        }
         return cursor.blockMomentum().length > 0
                 ? BlockMomentum.start(cursor.network().parameters(), cursor.blockMomentum(), plan.blockMomentum())
                 : cursor.network().parameters();
     }
 
     /**
-     * What travels to the partitions: float parameters then velocity (local SGD), the float parameters with W1
-     * input-major as the cursor holds them (float gradients: rounded once here, not once per partition), or
-     * double parameters.
+     * What travels to the partitions: float parameters then velocity (local SGD), a copy of the float parameters
+     * with W1 input-major as the cursor holds them (float gradients), or double parameters.
      */
     public Object ship(PhaseCursor cursor, double[] start) {
         if (plan.local()) {
@@ -144,18 +147,16 @@ public final class PhaseRounds implements Serializable {
     }
 
     /**
-     * Steps parameters {@code [from, to)} of {@code cursor} (boundaries from {@link #sliceStart}) with their
-     * partition-ordered gradient sum (made chunk by chunk by {@code sum}), updates the cursor's float weights there,
-     * and writes
-     * those chunks' L2 partial sums into {@code squares}. Returns false when a weight of the slice is not finite.
+     * Steps the float parameters {@code [from, to)} of {@code cursor} (boundaries from {@link #sliceStart}) with
+     * their partition-ordered gradient sum (made chunk by chunk by {@code sum}), and writes those chunks' L2 partial
+     * sums into {@code squares}. Returns false when a weight of the slice is not finite.
      * The cursor does not advance: {@link #finishRound} does, once every slice is done.
      */
     public boolean updateSlice(PhaseCursor cursor, Round round, ShardedUpdate.GradientSource sum, int from, int to,
                                double[] squares) {
         PhaseConfig phase = plan.phase();
-        return ShardedUpdate.step(sizes, cursor.network().parameters(), cursor.velocity(), sum, from, to,
-                round.plan().learningRates()[0], phase.lambda(), phase.momentum(), phase.nesterov(),
-                cursor.floatWeights(), squares);
+        return ShardedUpdate.step(sizes, cursor.floatWeights(), cursor.floatVelocity(), sum, from, to,
+                round.plan().learningRates()[0], phase.lambda(), phase.momentum(), phase.nesterov(), squares);
     }
 
     /**
@@ -194,6 +195,13 @@ public final class PhaseRounds implements Serializable {
     public double apply(PhaseCursor cursor, Round round, double[] sum, double[] start, double lossSum,
                         long samples) {
         int n = sizes.parameterCount();
+        if (shardedUpdate()) {
+            // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged; the
+            // sum holds float values widened to double (PartitionResult.sumInOrder).
+            double[] squares = new double[l2Chunks()];
+            boolean finite = updateSlice(cursor, round, ShardedUpdate.GradientSource.of(sum, 0, n), 0, n, squares);
+            return finishRound(cursor, squares, finite, lossSum, samples, round);
+        }
         Network net = cursor.network();
         if (plan.local()) {
             double inv = 1.0 / partitions;
@@ -207,11 +215,6 @@ public final class PhaseRounds implements Serializable {
             if (bmuf) {
                 BlockMomentum.apply(net.parameters(), cursor.blockMomentum(), start, p, plan.blockMomentum());
             }
-        } else if (shardedUpdate()) {
-            // With float gradients, sum and cursor both hold W1 input-major: the elementwise step is unchanged.
-            double[] squares = new double[l2Chunks()];
-            boolean finite = updateSlice(cursor, round, ShardedUpdate.GradientSource.of(sum, 0), 0, n, squares);
-            return finishRound(cursor, squares, finite, lossSum, samples, round);
         } else {
             PhaseConfig phase = plan.phase();
             MomentumSgd.step(sizes, net.parameters(), cursor.velocity(), sum, round.plan().learningRates()[0],

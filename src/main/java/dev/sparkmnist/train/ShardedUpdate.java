@@ -9,12 +9,14 @@ import dev.sparkmnist.nn.VectorMath;
  * then gathers the new float weights) instead of every task repeating the whole O(n) update. The job-per-round
  * engine runs the same code over one slice, the whole vector, so both give the same weights and the same loss.
  *
- * <p>The vector is cut into {@link #CHUNK}-element chunks, and slices start at chunk boundaries
- * ({@link #boundary}). In one pass over each chunk, while it is in the cache, the step updates weights and
- * velocity ({@link MomentumSgd#stepRange}, the arithmetic of the replicated update), rounds the weights to the
- * float copy the kernel reads next, adds up the chunk's squared W1/W2 weights for the L2 term of the loss
- * ({@link #roundAndSquare}), and checks them for NaN/Inf. The L2 term is the chunks' sums added in chunk order: one
- * fixed order whatever the number of slices.
+ * <p>Weights, velocity and the summed gradient are float, as local SGD's working copy: the step is local SGD's
+ * float arithmetic ({@link MomentumSgd#stepRange(LayerSizes, float[], float[], float[], int, int, double, double,
+ * double, boolean)}), which the JIT runs on SIMD lanes, where a double update runs one element at a time.
+ * The vector is cut into {@link #CHUNK}-element chunks, and slices start at chunk boundaries ({@link #boundary}).
+ * In one pass over each chunk, while it is in the cache, the step updates weights and velocity, adds up the chunk's
+ * squared W1/W2 weights for the L2 term of the loss (in double: {@link VectorMath#sumOfSquares(float[], int, int)}),
+ * and checks them for NaN/Inf. The L2 term is the chunks' sums added in chunk order: one fixed order whatever the
+ * number of slices.
  */
 public final class ShardedUpdate {
     /** Elements per chunk: the unit of ownership and of the L2 term's partial sums. */
@@ -38,63 +40,57 @@ public final class ShardedUpdate {
 
     /**
      * Steps parameters {@code [from, to)} (chunk-aligned) with their summed gradient, taken from {@code source} a
-     * chunk at a time right before the chunk's update; writes their float copy into {@code floats}, and each chunk's
-     * sum of squared regularised weights into {@code squares[chunk]}. Returns false when a parameter of the slice is
-     * not finite.
+     * chunk at a time right before the chunk's update, and writes each chunk's sum of squared regularised weights
+     * into {@code squares[chunk]}. Returns false when a parameter of the slice is not finite.
      */
-    static boolean step(LayerSizes sizes, double[] params, double[] velocity, GradientSource source, int from,
-                        int to, double lr, double lambda, double momentum, boolean nesterov, float[] floats,
-                        double[] squares) {
+    static boolean step(LayerSizes sizes, float[] params, float[] velocity, GradientSource source, int from,
+                        int to, double lr, double lambda, double momentum, boolean nesterov, double[] squares) {
         double check = 0;
         for (int c = from; c < to; c += CHUNK) {
             int end = Math.min(to, c + CHUNK);
-            MomentumSgd.stepRange(sizes, params, velocity, source.sum(c, end), c, c, end, lr, lambda, momentum,
+            MomentumSgd.stepRange(sizes, params, velocity, source.sum(c, end), c, end, lr, lambda, momentum,
                     nesterov);
             double s = 0;
             for (int b = 0; b < 4; b++) {
                 int lo = Math.max(c, MomentumSgd.bound(sizes, b));
                 int hi = Math.min(end, MomentumSgd.bound(sizes, b + 1));
                 if (b % 2 == 0) {
-                    s += roundAndSquare(params, floats, lo, hi);
+                    s += VectorMath.sumOfSquares(params, lo, hi);
                 } else {
                     for (int i = lo; i < hi; i++) {
-                        floats[i] = (float) params[i];
                         check += params[i] * 0.0;   // NaN when a weight is NaN or infinite, else 0
                     }
                 }
             }
-            check += s * 0.0;   // NaN when a regularised weight is NaN or infinite (or squares past Double.MAX_VALUE)
+            check += s * 0.0;   // NaN when a regularised weight is NaN or infinite
             squares[c / CHUNK] = s;
         }
         return !Double.isNaN(check);
     }
 
     /**
-     * Writes {@code floats[i] = (float) params[i]} for i in {@code [lo, hi)} and returns the sum of the squares
-     * ({@link VectorMath#sumOfSquares}: a fixed order, since {@code lo} depends only on the layer sizes and
-     * {@link #CHUNK}).
-     */
-    private static double roundAndSquare(double[] params, float[] floats, int lo, int hi) {
-        for (int i = lo; i < hi; i++) {
-            floats[i] = (float) params[i];
-        }
-        return VectorMath.sumOfSquares(params, lo, hi);
-    }
-
-    /**
-     * A slice's summed gradient, made a chunk at a time where it is used: a slice owner adds its partitions'
+     * A slice's summed float gradient, made a chunk at a time where it is used: a slice owner adds its partitions'
      * contributions for one chunk while the chunk's weights are stepped, so the sum never goes through memory.
      */
     public interface GradientSource {
-        /** The summed gradient at positions {@code [from, to)}, from index 0 of an array valid until the next call. */
-        double[] sum(int from, int to);
+        /**
+         * An array holding the summed gradient at positions {@code [from, to)}, at those very indices (as the
+         * parameters), valid until the next call.
+         */
+        float[] sum(int from, int to);
 
-        /** The gradient {@code sum[0..)} of the slice starting at {@code start}, a chunk at a time. */
-        static GradientSource of(double[] sum, int start) {
-            double[] chunk = new double[CHUNK];
+        /**
+         * The gradient {@code sum[0..)} of the slice starting at {@code start} in a vector of {@code length}
+         * values, a chunk at a time: float values widened to double (the job-per-round engine's sum), so rounding
+         * them back is exact.
+         */
+        static GradientSource of(double[] sum, int start, int length) {
+            float[] values = new float[length];
             return (from, to) -> {
-                System.arraycopy(sum, from - start, chunk, 0, to - from);
-                return chunk;
+                for (int i = from; i < to; i++) {
+                    values[i] = (float) sum[i - start];
+                }
+                return values;
             };
         }
     }

@@ -103,12 +103,27 @@ class ContributionTest {
     private static void assertSlicesEqualPlainSum(Contribution[] parts, boolean floatSum, double[] expected) {
         int n = expected.length;
         int[] cuts = {0, 1013, 1040, 17_777, SIZES.b1Offset() - 3, SIZES.b1Offset() + 5, n};
-        Contribution.Scratch scratch = Contribution.Scratch.of(SIZES.hidden());
+        float[] row = new float[SIZES.hidden()];
         for (int c = 0; c + 1 < cuts.length; c++) {
-            double[] sum = new double[cuts[c + 1] - cuts[c]];
-            Arrays.fill(sum, Double.NaN);   // whatever was there before is not part of the sum
-            Contribution.sumInOrder(parts, sum, cuts[c], cuts[c + 1], SIZES.b1Offset(), SIZES.hidden(), floatSum,
-                    scratch);
+            int length = cuts[c + 1] - cuts[c];
+            double[] sum = new double[length];
+            if (floatSum) {
+                float[] floats = new float[n];
+                Arrays.fill(floats, Float.NaN);   // whatever was there before is not part of the sum
+                Contribution.sumFloatsInOrder(parts, floats, cuts[c], cuts[c + 1], SIZES.b1Offset(), SIZES.hidden(),
+                        row);
+                for (int i = 0; i < length; i++) {
+                    sum[i] = floats[cuts[c] + i];
+                }
+                for (int i = 0; i < n; i++) {
+                    if (i < cuts[c] || i >= cuts[c + 1]) {
+                        assertEquals(Float.NaN, floats[i], "nothing written outside the slice");
+                    }
+                }
+            } else {
+                Arrays.fill(sum, Double.NaN);
+                Contribution.sumInOrder(parts, sum, cuts[c], cuts[c + 1]);
+            }
             for (int i = 0; i < sum.length; i++) {
                 assertEquals(Double.doubleToRawLongBits(expected[cuts[c] + i]), Double.doubleToRawLongBits(sum[i]),
                         "element " + (cuts[c] + i));

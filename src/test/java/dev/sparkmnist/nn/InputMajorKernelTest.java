@@ -159,8 +159,8 @@ class InputMajorKernelTest {
             float[] b = new float[sizes.hidden()];
             float[] sum = new float[sizes.hidden()];
             for (int i = 0; i < want.rows(); i++) {
-                want.row(i, a);
-                rows.row(i, b);
+                want.row(i, a, 0);
+                rows.row(i, b, 0);
                 assertArrayEquals(a, b, "call " + call + ", row " + i);
                 for (int k = 0; k < sum.length; k++) {
                     sum[k] = (float) i + a[k];
