@@ -101,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // A committee's bad options are refused before any work (fetching, checking the data).
+        // Bad options (a committee's too) are refused before any work (fetching, checking the data).
+        training.checkBeforeData();
         boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
         if (asCommittee) {
             refuseWithCommittee();

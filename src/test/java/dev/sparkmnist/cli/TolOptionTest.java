@@ -13,14 +13,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.sparkmnist.model.ModelStore;
 import dev.sparkmnist.testing.CliRun;
 import dev.sparkmnist.testing.SyntheticDigits;
 
 /**
- * {@code --tol} on the command line: a bad value ends with one line naming the option and exit code 2, before any
+ * {@code --tol} on the command line: a bad value ends with exit code 2 and a line naming the option, before any
  * data is read; 0 (the default) trains every iteration; a tolerance stops {@code train} early and {@code model.json}
  * says where.
  */
@@ -36,17 +36,26 @@ class TolOptionTest {
         return a;
     }
 
+    /**
+     * A value that is no number is picocli's parse error, the two lines of {@link BadOptionTest}; a number out of
+     * range is the configuration's one line, as for {@code --lr -1}. Either way before the (missing) data is read.
+     */
     @ParameterizedTest(name = "--tol {0}")
-    @ValueSource(strings = {"-1", "NaN", "abc", "Infinity"})
-    void badValuesAreRefusedWithOneLine(String value) {
+    @CsvSource({"-1, -1.0, 1", "NaN, NaN, 1", "Infinity, Infinity, 1", "abc, abc, 2", "1e-3x, 1e-3x, 2"})
+    void badValuesAreRefusedNamingTheOption(String value, String shown, int lineCount) {
         Path out = tmp.resolve("model");
         CliRun run = CliRun.of(train(tmp.resolve("no-data"), out, "--tol", value).toArray(String[]::new));
         assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.stderr());
         List<String> lines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(1, lines.size(), "one line: " + run.stderr());
-        assertTrue(lines.get(0).contains("--tol"), "names the option: " + lines.get(0));
-        assertTrue(lines.get(0).contains(value.equals("-1") ? "-1.0" : value), "and the value: " + lines.get(0));
+        assertEquals(lineCount, lines.size(), run.stderr());
+        assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains("--tol"),
+                "names the option: " + lines.get(0));
+        assertTrue(lines.get(0).contains(shown), "and the value: " + lines.get(0));
+        if (lineCount == 2) {
+            assertEquals("see: train --help", lines.get(1));
+        }
         assertFalse(Files.exists(out));
+        assertFalse(Files.exists(tmp.resolve("no-data")), "refused before fetching the missing data");
     }
 
     @Test
