@@ -132,8 +132,10 @@ public final class TrainingOptions {
     @Option(names = "--tol", paramLabel = "X", description = "Convergence tolerance, Spark's tol: stop training "
             + "once an epoch's mean training loss improves on the previous epoch's by a relative amount below X, "
             + "i.e. (previous - current) / |previous| < X (an epoch: training records / global batch iterations; "
-            + "a phase's first epoch is never compared, and a stop skips the remaining phases). 0 (default) is "
-            + "off: every phase runs all its iterations, as the presets are tuned to. Spark's MLPC uses 1e-6.",
+            + "a phase's first epoch is never compared, and a stop skips the remaining phases; model.json's "
+            + "metrics.convergence says where it stopped and what each phase ran, also per committee member). "
+            + "0 (default) is off: every phase runs all its iterations, as the presets are tuned to. Spark's MLPC "
+            + "uses 1e-6.",
             defaultValue = "0")
     double tol;
 
