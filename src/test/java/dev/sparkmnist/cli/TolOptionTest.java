@@ -32,7 +32,7 @@ import dev.sparkmnist.train.TrainingState;
 /**
  * {@code --tol} on the command line: a bad value ends with exit code 2 and a line naming the option, before any
  * data is read; 0 (the default) trains every iteration; a tolerance stops {@code train} early and {@code model.json}
- * says where.
+ * says where and what each phase ran, for a committee per member.
  */
 class TolOptionTest {
     @TempDir
@@ -114,6 +114,26 @@ class TolOptionTest {
         Map<?, ?> c = (Map<?, ?>) ModelStore.load(single.toString()).metadata().metrics().get("convergence");
         assertEquals(20, ((Number) c.get("iteration")).intValue(), String.valueOf(c));
         assertEquals(STOPPED_IN_PHASE_ONE, c.get("phases"));
+    }
+
+    @Test
+    void aCommitteeRecordsEachMembersStopInItsModelJsonAndTheCommittees() throws Exception {
+        Path committee = tmp.resolve("committee");
+        CliRun run = CliRun.of(args(twoPhases(), "train", "--out", committee.toString(), "--preset", "default",
+                "--committee", "2"));
+        assertEquals(ExitCodes.OK, run.exitCode(), run.stderr());
+        JsonNode entries = Json.MAPPER.readTree(committee.resolve("model.json").toFile()).get("committee")
+                .get("members");
+        assertEquals(2, entries.size());
+        for (int i = 0; i < 2; i++) {
+            Map<?, ?> own = (Map<?, ?>) ModelStore.load(committee.resolve("member-" + i).toString()).metadata()
+                    .metrics().get("convergence");
+            assertEquals(true, own.get("converged"), "member " + i + ": " + own);
+            assertEquals(20, ((Number) own.get("iteration")).intValue(), "member " + i + ": " + own);
+            assertEquals(STOPPED_IN_PHASE_ONE, own.get("phases"), "member " + i);
+            assertEquals(Json.MAPPER.valueToTree(own), entries.get(i).get("convergence"),
+                    "the committee's entry of member " + i + " carries the same record");
+        }
     }
 
     @Test
