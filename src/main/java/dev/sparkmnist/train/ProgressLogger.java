@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * Logs a progress line after the first round and then every {@code every} iterations (iteration, mean batch loss
  * since the last line, samples per second, elapsed time, ETA) and keeps those points as the run's loss history,
  * so the loss curve starts where training starts. In an interactive terminal it
- * shows a {@link ConsoleProgressBar} instead of the log lines.
+ * shows a {@link ConsoleProgressBar} instead of the log lines. When the convergence check ({@code --tol}) stops
+ * training, the round it stopped at is the last line and the curve's last point, and neither names the planned
+ * total.
  */
 public final class ProgressLogger implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLogger.class);
