@@ -84,6 +84,7 @@ public final class RetrainCommand implements Callable<Integer> {
         if (keep != null && keep < 1) {
             throw new dev.sparkmnist.train.InvalidConfigException("--keep must be at least 1, got " + keep);
         }
+        training.checkBeforeData();
         DataFolder.requireFiles(common.dataDir, MnistFiles.ALL);
         ModelRegistry registry = ModelRegistry.open(registryOptions.registry);
         try (SparkContexts.Handle spark = SparkContexts.open("spark-mnist retrain")) {

@@ -26,6 +26,7 @@ import dev.sparkmnist.pipeline.SparkContexts;
 import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.TrainingConfig;
+import dev.sparkmnist.train.TrainingState;
 
 /** {@code train}: fit the network on the MNIST training set, report train and test accuracy, save the model. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -101,7 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // A committee's bad options are refused before any work (fetching, checking the data).
+        // Bad options (a committee's too) are refused before any work (fetching, checking the data).
+        training.checkBeforeData();
         boolean asCommittee = training.committee(committee, spec.commandLine().getParseResult());
         if (asCommittee) {
             refuseWithCommittee();
@@ -136,11 +138,18 @@ public final class TrainCommand implements Callable<Integer> {
                     initFrom, training.sampler(), evalEvery(), classNames, validation), List.of(),
                     checkpointing);
             System.out.println();
-            System.out.printf(Locale.ROOT, "preset %s, network %s, %d phase(s), %.1f s of training%n", p.name(),
-                    result.network().sizes(), config.phases().size(), result.trainingSeconds());
+            System.out.printf(Locale.ROOT, "preset %s, network %s, %s, %.1f s of training%n", p.name(),
+                    result.network().sizes(), phasesRun(config, result.end()), result.trainingSeconds());
             System.out.print(result.metrics().toText(result.classNames()));
             System.out.println("model: " + outDir + " (report: " + outDir + "/report.html)");
         }
+    }
+
+    /** The phases that ran: all of them, or where the convergence check ({@code --tol}) stopped training. */
+    static String phasesRun(TrainingConfig config, TrainingState end) {
+        int phases = config.phases().size();
+        return end.converged() ? String.format(Locale.ROOT, "stopped by --tol in phase %d of %d at iteration %,d",
+                end.phase() + 1, phases, end.globalStep()) : phases + " phase(s)";
     }
 
     /**

@@ -132,14 +132,26 @@ public final class TrainingOptions {
     @Option(names = "--tol", paramLabel = "X", description = "Convergence tolerance, Spark's tol: stop training "
             + "once an epoch's mean training loss improves on the previous epoch's by a relative amount below X, "
             + "i.e. (previous - current) / |previous| < X (an epoch: training records / global batch iterations; "
-            + "a phase's first epoch is never compared, and a stop skips the remaining phases). 0 (default) is "
-            + "off: every phase runs all its iterations, as the presets are tuned to. Spark's MLPC uses 1e-6.")
-    String tol;
+            + "a phase's first epoch is never compared, and a stop skips the remaining phases; model.json's "
+            + "metrics.convergence says where it stopped and what each phase ran, also per committee member). "
+            + "0 (default) is off: every phase runs all its iterations, as the presets are tuned to. Spark's MLPC "
+            + "uses 1e-6.",
+            defaultValue = "0")
+    double tol;
 
     @Option(names = "--log-every", description = "Iterations between progress lines, which are also the points of "
             + "the loss curve (default: 1000 for the notebook preset, else 100).")
     Long logEvery;
 
+
+    /**
+     * Refuses the values that can be checked without the data ({@code --tol}), so that a bad one ends the command
+     * before any work: fetching, starting Spark, reading the data. The rest is checked when the configuration is
+     * built, where {@code --epochs} needs the training records.
+     */
+    void checkBeforeData() {
+        TrainingConfig.requireTol(tol);
+    }
 
     /**
      * Whether the command trains a committee: {@code --committee K} (which alone, without {@code --preset}, selects
@@ -203,22 +215,7 @@ public final class TrainingOptions {
                 averaging != null ? Averaging.parse(averaging, "--averaging") : p.scaleOut().averaging());
         return new TrainingConfig(width, seed, scale, partitions,
                 logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread, augmentation(p),
-                tol());
-    }
-
-    /**
-     * {@code --tol} as a number, 0 when not given; parsed here rather than by picocli so that a value that is no
-     * number is refused in one line like any other bad value (TrainingConfig checks the range).
-     */
-    private double tol() {
-        if (tol == null) {
-            return 0;
-        }
-        try {
-            return Double.parseDouble(tol.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigException("--tol must be a finite number >= 0 (0: off), got '" + tol + "'");
-        }
+                tol);
     }
 
     /** {@code --augment}, else the preset's distortions. */

@@ -43,6 +43,7 @@ import dev.sparkmnist.pipeline.TrainingJob;
 import dev.sparkmnist.report.DigitSample;
 import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
+import dev.sparkmnist.train.Convergence;
 import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.TrainingConfig;
 
@@ -166,11 +167,14 @@ public final class CommitteeJob {
             Metrics mm = new Metrics(onTrain.members().get(o.index()), onTest.members().get(o.index()));
             memberMetrics.add(mm);
             TrainingConfig config = m.config(base);
+            Map<String, Object> memberSummary = new LinkedHashMap<>(mm.summary());
+            memberSummary.put("trainingSeconds", o.seconds());
+            Convergence.record(memberSummary, o.convergence());
             members.add(new SavedModel(networks.get(o.index()), metadata(sc, spec, config, names, networks.get(
-                    o.index()).sizes(), mm.summary(), sums, o.seconds(), ModelMetadata.WEIGHT_FILES)));
+                    o.index()).sizes(), memberSummary, sums, o.seconds(), ModelMetadata.WEIGHT_FILES)));
             entries.add(new CommitteeInfo.Member(CommitteeInfo.memberDir(o.index()), m.seed(), m.hidden(),
                     m.augmentation().toString(), mm.train().accuracy(), mm.test().accuracy(), o.seconds(),
-                    o.attempt() + 1));
+                    o.attempt() + 1, o.convergence()));
             LOG.info("member {}: train {}%, test {}% ({} s, attempt {}{})", o.index(), pct(mm.train().accuracy()),
                     pct(mm.test().accuracy()), String.format(Locale.ROOT, "%.1f", o.seconds()), o.attempt() + 1,
                     o.resumedAt() > 0 ? ", resumed at iteration " + o.resumedAt() : "");

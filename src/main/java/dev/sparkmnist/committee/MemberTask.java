@@ -20,6 +20,7 @@ import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.train.BatchSampler;
+import dev.sparkmnist.train.Convergence;
 import dev.sparkmnist.train.RoundStats;
 import dev.sparkmnist.train.SingleTaskTrainer;
 import dev.sparkmnist.train.TrainingConfig;
@@ -66,9 +67,11 @@ final class MemberTask implements FlatMapFunction<Iterator<CommitteeMember>, Mem
      * @param seconds   the wall time of this attempt's training
      * @param attempt   the task attempt that trained it (0 unless it was retried)
      * @param resumedAt the global step this attempt started from (0 for a fresh start)
+     * @param convergence what the convergence check did ({@link Convergence#summary}, as a single run's
+     *                    {@code metrics.convergence}), or null without one ({@code tol} 0)
      */
-    record Outcome(int index, LayerSizes sizes, double[] params, double seconds, int attempt, long resumedAt)
-            implements Serializable {
+    record Outcome(int index, LayerSizes sizes, double[] params, double seconds, int attempt, long resumedAt,
+                   Map<String, Object> convergence) implements Serializable {
         Network network() {
             return new Network(sizes, params);
         }
@@ -117,7 +120,7 @@ final class MemberTask implements FlatMapFunction<Iterator<CommitteeMember>, Mem
                 end.converged() ? ", " + end.convergence().describe(config.tol()) + " at iteration " + end.globalStep()
                         : "");
         return new Outcome(member.index(), end.network().sizes(), end.network().parameters(), seconds, attempt,
-                from.globalStep());
+                from.globalStep(), Convergence.summary(config, 1, end));
     }
 
     /** Logs a member's progress every {@code every} iterations, in the executor's log. */

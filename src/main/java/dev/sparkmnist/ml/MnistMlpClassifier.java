@@ -336,7 +336,7 @@ public final class MnistMlpClassifier
         metrics.put("trainAccuracy", train.accuracy());
         metrics.put("trainingRecords", records);
         metrics.put("trainingSeconds", seconds);
-        Convergence.record(metrics, config.tol(), end);
+        Convergence.record(metrics, Convergence.summary(config, config.partitions(), end));
         LayerSizes s = end.network().sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
                 new int[] {s.inputs(), s.hidden(), s.outputs()}, "tanh", "softmax",

@@ -35,9 +35,12 @@ public record CommitteeInfo(String combination, String chosenBy, Map<String, Map
      * @param testAccuracy    its accuracy on the test set
      * @param trainingSeconds the wall time of its task's training (the last attempt's)
      * @param attempts        task attempts it took (more than 1 after a failure; it then resumed a checkpoint)
+     * @param convergence     what the convergence check ({@code --tol}) did in its training, the same record as its
+     *                        own {@code model.json}'s {@code metrics.convergence}; null (left out) without one
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Member(String dir, long seed, int hidden, String augmentation, Double trainAccuracy,
-                         Double testAccuracy, Double trainingSeconds, Integer attempts) {
+                         Double testAccuracy, Double trainingSeconds, Integer attempts,
+                         Map<String, Object> convergence) {
     }
 }

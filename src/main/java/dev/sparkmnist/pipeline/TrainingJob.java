@@ -94,9 +94,13 @@ public final class TrainingJob {
         }
     }
 
-    /** What a run produced. */
+    /**
+     * What a run produced.
+     *
+     * @param end where training ended: after the last phase, or where the convergence check stopped it
+     */
     public record Result(Network network, Metrics metrics, ModelMetadata metadata, double trainingSeconds,
-                         List<ProgressLogger.LossPoint> lossHistory) {
+                         List<ProgressLogger.LossPoint> lossHistory, TrainingState end) {
         /** The model's class names, called digits when it was trained on MNIST. */
         public ClassNames classNames() {
             return ClassNames.of(metadata.classNames(), metadata.layers()[2],
@@ -202,7 +206,8 @@ public final class TrainingJob {
         train.blocks().unpersist(false);
         test.blocks().unpersist(false);
 
-        ModelMetadata meta = metadata(sc, spec, config, classNames, parent, end, metrics, sums, trainingSeconds);
+        ModelMetadata meta = metadata(sc, spec, config, classNames, parent, end, metrics, sums, trainingSeconds,
+                train.blocks().getNumPartitions());
         if (spec.outDir() != null) {
             try {
                 Map<String, byte[]> extra = new LinkedHashMap<>();
@@ -221,7 +226,7 @@ public final class TrainingJob {
             LOG.info("model written to {}", spec.outDir());
             session.discard();
         }
-        return new Result(trained, metrics, meta, trainingSeconds, progress.history());
+        return new Result(trained, metrics, meta, trainingSeconds, progress.history(), end);
     }
 
     private static Network startingNetwork(SavedModel parent, TrainingConfig config, int inputs, int classes) {
@@ -333,7 +338,8 @@ public final class TrainingJob {
 
     private static ModelMetadata metadata(JavaSparkContext sc, Spec spec, TrainingConfig config,
                                           List<String> classNames, SavedModel parent, TrainingState end,
-                                          Metrics metrics, Map<String, String> sums, double trainingSeconds) {
+                                          Metrics metrics, Map<String, String> sums, double trainingSeconds,
+                                          int partitions) {
         List<PhaseConfig> phases = new ArrayList<>();
         if (parent != null) {
             phases.addAll(parent.metadata().phases());
@@ -341,7 +347,7 @@ public final class TrainingJob {
         phases.addAll(spec.config().phases());
         Map<String, Object> m = new LinkedHashMap<>(metrics.summary());
         m.put("trainingSeconds", trainingSeconds);
-        Convergence.record(m, config.tol(), end);
+        Convergence.record(m, Convergence.summary(config, partitions, end));
         LayerSizes s = end.network().sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,
                 new int[] {s.inputs(), s.hidden(), s.outputs()}, "tanh", "softmax",

@@ -1,7 +1,9 @@
 package dev.sparkmnist.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,16 +63,20 @@ public record Convergence(double epochLossSum, long epochSteps, long epochs, dou
     }
 
     /**
-     * Adds to a finished run's {@code metrics}, under {@code convergence}, what the check did (nothing when
-     * {@code tol} is 0, off): the tolerance, and when training converged, the phase (1-based), the epoch within it,
-     * the global iteration and the relative improvement.
+     * What the check did in a finished run, for its {@code metrics} under {@code convergence}; null when {@code tol}
+     * is 0 (off, nothing to say). The tolerance; whether training converged, and when it did, the phase (1-based,
+     * among this run's phases), the epoch within it, the global iteration and the relative improvement; and under
+     * {@code phases}, one entry per phase of this run in order: the iterations planned (as they run on
+     * {@code partitions} partitions) and run, and how the phase ended: {@code completed}, {@code converged} (the
+     * check stopped it) or {@code skipped} (a later phase the stop left out, 0 iterations run). Plain maps and
+     * lists, the shape {@code model.json} reads back as, so a committee member's task can return it.
      */
-    public static void record(Map<String, Object> metrics, double tol, TrainingState end) {
-        if (tol == 0) {
-            return;
+    public static Map<String, Object> summary(TrainingConfig config, int partitions, TrainingState end) {
+        if (config.tol() == 0) {
+            return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tol", tol);
+        m.put("tol", config.tol());
         Convergence c = end.convergence();
         m.put("converged", c.converged());
         if (c.converged()) {
@@ -79,6 +85,25 @@ public record Convergence(double epochLossSum, long epochSteps, long epochs, dou
             m.put("iteration", end.globalStep());
             m.put("relativeImprovement", c.improvement());
         }
-        metrics.put("convergence", m);
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (int i = 0; i < config.phases().size(); i++) {
+            long planned = config.scaleOut().plan(config.phases().get(i), partitions).iterations();
+            boolean stopped = c.converged() && i == end.phase();
+            boolean skipped = c.converged() && i > end.phase();
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("iterationsPlanned", planned);
+            p.put("iterationsRun", skipped ? 0 : stopped ? end.phaseIteration() : planned);
+            p.put("end", skipped ? "skipped" : stopped ? "converged" : "completed");
+            phases.add(p);
+        }
+        m.put("phases", phases);
+        return m;
+    }
+
+    /** Puts {@code summary} ({@link #summary}) into a finished run's {@code metrics} as {@code convergence}. */
+    public static void record(Map<String, Object> metrics, Map<String, Object> summary) {
+        if (summary != null) {
+            metrics.put("convergence", summary);
+        }
     }
 }

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * Logs a progress line after the first round and then every {@code every} iterations (iteration, mean batch loss
  * since the last line, samples per second, elapsed time, ETA) and keeps those points as the run's loss history,
  * so the loss curve starts where training starts. In an interactive terminal it
- * shows a {@link ConsoleProgressBar} instead of the log lines.
+ * shows a {@link ConsoleProgressBar} instead of the log lines. When the convergence check ({@code --tol}) stops
+ * training, the round it stopped at is the last line and the curve's last point, and neither names the planned
+ * total.
  */
 public final class ProgressLogger implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLogger.class);
@@ -63,12 +65,16 @@ public final class ProgressLogger implements TrainingListener {
         lossRounds++;
         double seconds = stats.elapsedNanos() / 1e9;
         double rate = samplesDone / Math.max(seconds, 1e-9);
-        double eta = seconds / (iterationsDone - resumedAt) * (totalIterations - iterationsDone);
+        // The convergence check (--tol) ended training with this round: it is the last, and the run's total is
+        // what ran, not what was planned (a stop cannot be foreseen, so the ETA before it assumes every iteration).
+        boolean converged = state.converged();
+        long total = converged ? iterationsDone : totalIterations;
+        double eta = converged ? 0 : seconds / (iterationsDone - resumedAt) * (totalIterations - iterationsDone);
         if (bar != null) {
-            bar.update(state.phase(), phases, iterationsDone, totalIterations, lossSum / lossRounds, rate, eta);
+            bar.update(state.phase(), phases, iterationsDone, total, lossSum / lossRounds, rate, eta);
         }
         boolean firstRound = history.isEmpty(); // the curve starts at the first round, not after `every`
-        if (!firstRound && iterationsDone < nextLog && iterationsDone < totalIterations) {
+        if (!firstRound && iterationsDone < nextLog && iterationsDone < total) {
             return;
         }
         while (nextLog <= iterationsDone) {
@@ -81,9 +87,20 @@ public final class ProgressLogger implements TrainingListener {
         if (bar != null) {
             return;
         }
-        LOG.info(String.format(Locale.ROOT, "phase %d/%d  iteration %,d/%,d  loss %.4f  %,.0f samples/s  "
-                        + "elapsed %s  ETA %s", state.phase() + 1, phases, iterationsDone, totalIterations, loss,
-                rate, clock(seconds), clock(eta)));
+        LOG.info(line(state.phase(), phases, iterationsDone, converged ? -1 : totalIterations, loss, rate, seconds,
+                eta));
+    }
+
+    /**
+     * A progress line; {@code total} -1 when the convergence check stopped training at {@code done}: the line then
+     * says so instead of naming a total and an ETA.
+     */
+    static String line(int phase, int phases, long done, long total, double loss, double rate, double seconds,
+                       double eta) {
+        String position = total < 0 ? String.format(Locale.ROOT, "iteration %,d, the last (converged)", done)
+                : String.format(Locale.ROOT, "iteration %,d/%,d", done, total);
+        return String.format(Locale.ROOT, "phase %d/%d  %s  loss %.4f  %,.0f samples/s  elapsed %s%s", phase + 1,
+                phases, position, loss, rate, clock(seconds), total < 0 ? "" : "  ETA " + clock(eta));
     }
 
     /** Reads only the step counts and the round's statistics. */

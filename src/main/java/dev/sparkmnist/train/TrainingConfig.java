@@ -55,6 +55,14 @@ public record TrainingConfig(int hidden, long seed, InputScaling scaling, int pa
         phases = List.copyOf(phases);
         PhaseConfig.require(scaleOut != null, "scale-out settings must be given");
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
+        requireTol(tol);
+    }
+
+    /**
+     * Refuses a convergence tolerance that is not a finite number {@code >= 0}, naming {@code --tol}: the check the
+     * constructor makes, also called by the command line before it fetches or reads any data.
+     */
+    public static void requireTol(double tol) {
         PhaseConfig.require(Double.isFinite(tol) && tol >= 0, "--tol must be a finite number >= 0 (0: off), got "
                 + tol);
     }

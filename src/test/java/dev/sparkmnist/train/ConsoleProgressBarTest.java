@@ -47,4 +47,30 @@ class ConsoleProgressBarTest {
         assertEquals(5, p.history().get(0).iteration());
         assertEquals(40, p.history().get(4).iteration());
     }
+
+    @Test
+    void aStopByTolEndsTheCurveAndTheLineAtTheIterationsThatRan() {
+        Network net = Network.initialise(new LayerSizes(4, 2, 2), 1);
+        TrainingState stopped = new TrainingState(0, 13, 13, net, new double[0], new double[0],
+                new Convergence(0, 0, 2, 1.0, 0.001, true));
+        ProgressLogger logged = new ProgressLogger(10, 40, 2, null);
+        logged.afterRound(new TrainingState(0, 5, 5, net, new double[0]), new RoundStats(0, 5, 1.0, 50, 0.1, 1_000));
+        logged.afterRound(new TrainingState(0, 10, 10, net, new double[0]), new RoundStats(0, 5, 0.9, 50, 0.1, 2_000));
+        logged.afterRound(stopped, new RoundStats(0, 3, 0.8, 30, 0.1, 3_000));
+        assertEquals(3, logged.history().size(), "the stop is the curve's last point, not lost between two lines");
+        assertEquals(13, logged.history().get(2).iteration());
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ProgressLogger drawn = new ProgressLogger(10, 40, 2,
+                new ConsoleProgressBar(new PrintStream(buf, true, StandardCharsets.UTF_8)));
+        drawn.afterRound(stopped, new RoundStats(0, 13, 0.8, 130, 0.1, 3_000));
+        String bar = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(bar.contains("100%") && bar.contains("it 13/13") && bar.contains("ETA 0:00"), bar);
+
+        String last = ProgressLogger.line(0, 2, 13, -1, 0.8, 100, 3, 0);
+        assertTrue(last.contains("iteration 13, the last (converged)"), last);
+        assertTrue(!last.contains("40") && !last.contains("ETA"), "no planned total, no ETA: " + last);
+        String running = ProgressLogger.line(0, 2, 13, 40, 0.8, 100, 3, 6);
+        assertTrue(running.contains("iteration 13/40") && running.contains("ETA 0:06"), running);
+    }
 }

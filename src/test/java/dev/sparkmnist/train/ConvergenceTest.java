@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The convergence rule by itself: rounds add their step-weighted losses to the epoch; the first epoch of a phase is
  * only remembered; a later one stops training when its relative improvement is below tol, and a loss that went up
- * counts as no improvement.
+ * counts as no improvement. And the record a finished run keeps of it: what each phase ran.
  */
 class ConvergenceTest {
 
@@ -64,5 +64,40 @@ class ConvergenceTest {
         assertTrue(rounds.endsEpoch(10, 1));
         assertTrue(rounds.endsEpoch(8, 7), "a round that straddles the boundary ends the epoch");
         assertFalse(rounds.endsEpoch(11, 10));
+    }
+
+    @Test
+    void theSummarySaysWhatRanInEachPhase() {
+        TrainingConfig config = new TrainingConfig(4, 1, dev.sparkmnist.data.InputScaling.MNIST_STANDARD, 2, 10,
+                java.util.List.of(PhaseConfig.plain(100, 60, 0.001, 0), PhaseConfig.plain(300, 60, 0.001, 0),
+                        PhaseConfig.plain(50, 60, 0.001, 0)));
+        dev.sparkmnist.nn.Network net = dev.sparkmnist.nn.Network.initialise(
+                new dev.sparkmnist.nn.LayerSizes(4, 4, 2), 1);
+        Convergence stop = new Convergence(0, 0, 3, 0.5, 0.001, true);
+        TrainingState stopped = new TrainingState(1, 33, 133, net, new double[net.parameters().length],
+                new double[0], stop);
+        assertEquals(null, Convergence.summary(config, 2, stopped), "tol 0: nothing to record");
+
+        java.util.Map<String, Object> s = Convergence.summary(config.withTol(0.01), 2, stopped);
+        assertEquals(true, s.get("converged"));
+        assertEquals(2, s.get("phase"));
+        assertEquals(133L, s.get("iteration"));
+        assertEquals(java.util.List.of(phase(100, 100, "completed"), phase(300, 33, "converged"),
+                phase(50, 0, "skipped")), s.get("phases"));
+
+        TrainingState ran = new TrainingState(3, 0, 450, net, new double[net.parameters().length]);
+        java.util.Map<String, Object> all = Convergence.summary(config.withTol(0.01), 2, ran);
+        assertEquals(false, all.get("converged"));
+        assertFalse(all.containsKey("iteration"));
+        assertEquals(java.util.List.of(phase(100, 100, "completed"), phase(300, 300, "completed"),
+                phase(50, 50, "completed")), all.get("phases"));
+    }
+
+    private static java.util.Map<String, Object> phase(long planned, long run, String end) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("iterationsPlanned", planned);
+        m.put("iterationsRun", run);
+        m.put("end", end);
+        return m;
     }
 }
