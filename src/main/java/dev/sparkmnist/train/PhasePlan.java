@@ -47,8 +47,9 @@ public record PhasePlan(PhaseConfig phase, int globalBatch, int partitionBatch, 
     /**
      * True when the local steps were chosen automatically and came out as one per round (from 5 partitions on with
      * the batch split): synchronous SGD whose partitions compute float gradients on the sparse-input kernel of local
-     * SGD, summed in double; the update is the double {@link MomentumSgd} step. An explicit {@code --local-steps 1}
-     * keeps double gradients (the notebook's exact arithmetic).
+     * SGD, summed in float in partition order; weights and velocity are float and the update is local SGD's float
+     * {@link MomentumSgd} step ({@link ShardedUpdate}). An explicit {@code --local-steps 1} keeps double gradients
+     * and a double update (the notebook's exact arithmetic).
      */
     public boolean floatGradients() {
         return !local() && phase.localSteps() == 0;

@@ -83,8 +83,9 @@ class LocalSgdTest {
 
     /**
      * The default preset's automatic local steps on 8 partitions: one step per round, synchronous SGD whose
-     * partitions compute float gradients on the sparse kernel, summed in double. Against synchronous SGD on the
-     * partitions' double gradients (--local-steps 1): after 6 iterations both runs agree to float precision.
+     * partitions compute float gradients on the sparse kernel, summed and applied in float. Against synchronous SGD
+     * on the partitions' double gradients and double weights (--local-steps 1): after 6 iterations both runs agree
+     * to float precision.
      */
     @Test
     void automaticLocalStepsOnEightPartitionsAreSynchronousSgd() {
