@@ -40,8 +40,9 @@ import dev.sparkmnist.train.TrainingState;
                         + " job on 2 partitions, 16 on 4, synchronous from 5 on;"
                         + " >= 98%% test accuracy on 2 to 64 partitions.",
                 "  best      784-800-10, standardised pixels, training images distorted on the executors (affine +"
-                        + " elastic), 100 epochs of momentum SGD, 32 local steps per job on 2 partitions; 99.2-99.3%%"
-                        + " test accuracy in about 3 minutes with OpenBLAS.",
+                        + " elastic), 100 epochs of momentum SGD, 32 local steps per job on 2 partitions, from 5 on"
+                        + " synchronous steps on a global batch of 2,048; 99.2-99.3%% test accuracy in about 3"
+                        + " minutes with OpenBLAS.",
                 "  committee 7 best networks trained side by side, one Spark task each (one core each), differing"
                         + " in seed and distortions, their probabilities combined (docs/committee.md).",
                 "  notebook  the original notebook: 784-25-10, raw pixels, batch 200, 20,000 iterations at lr 0.001"

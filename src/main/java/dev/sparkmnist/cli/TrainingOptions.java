@@ -213,9 +213,19 @@ public final class TrainingOptions {
                 : globalBatchGiven ? 0 : p.scaleOut().partitionBatch();
         ScaleOut spread = p.scaleOut().with(perPartition,
                 averaging != null ? Averaging.parse(averaging, "--averaging") : p.scaleOut().averaging());
+        if (stepsGiven()) {
+            // a preset's large batch is its own measured plan: batch, rate and steps given here are taken as given
+            spread = spread.withoutLargeBatch();
+        }
         return new TrainingConfig(width, seed, scale, partitions,
                 logEvery != null ? logEvery : (p == Presets.NOTEBOOK ? 1000 : 100), resolved, spread, augmentation(p),
                 tol);
+    }
+
+    /** Whether an option sets the phases' batch, rate, length or local steps. */
+    private boolean stepsGiven() {
+        return batchSize != null || partitionBatch != null || lr != null || iterations != null || epochs != null
+                || localSteps != null || phases != null;
     }
 
     /** {@code --augment}, else the preset's distortions. */

@@ -22,12 +22,37 @@ import java.io.Serializable;
  * @param maxGlobalBatch cap on the global batch (0: none): beyond {@code maxGlobalBatch / partitionBatch}
  *                       partitions the per-partition batch shrinks to {@code maxGlobalBatch / partitions} (at
  *                       least 1), because larger global batches measured fewer epochs' worth of progress
+ * @param largeBatch     the batch the phase takes where its steps are synchronous ({@link LargeBatch}), or null
  */
 public record ScaleOut(int partitionBatch, Averaging averaging, double warmupFraction, double maxRateScale,
-                       double postLocalFraction, int maxGlobalBatch) implements Serializable {
+                       double postLocalFraction, int maxGlobalBatch, LargeBatch largeBatch) implements Serializable {
 
     /** The behaviour before issue 12: the phase's batch split over the partitions, plain averaging. */
     public static final ScaleOut SPLIT = new ScaleOut(0, Averaging.PLAIN, 0, 1, 0, 0);
+
+    /**
+     * A larger global batch for the partition counts at which a phase with automatic local steps runs synchronous
+     * SGD ({@link #localStepsFor}: from 5 partitions on), where every step is an exchange among the executors: the
+     * same epochs in {@code globalBatch / batch} times fewer steps, so each step carries enough arithmetic per
+     * executor to outweigh its exchange (docs/scale-out.md). A preset states one only where its accuracy was
+     * measured to hold at that batch and rate.
+     *
+     * @param globalBatch the batch over all partitions (split over them)
+     * @param rateFactor  multiplies the phase's batch-summed learning rate
+     */
+    public record LargeBatch(int globalBatch, double rateFactor) implements Serializable {
+        public LargeBatch {
+            PhaseConfig.require(globalBatch > 0, "a large batch must be positive, got " + globalBatch);
+            PhaseConfig.require(rateFactor > 0 && Double.isFinite(rateFactor),
+                    "a large batch's rate factor must be positive, got " + rateFactor);
+        }
+    }
+
+    /** Without a large batch ({@link LargeBatch}). */
+    public ScaleOut(int partitionBatch, Averaging averaging, double warmupFraction, double maxRateScale,
+                    double postLocalFraction, int maxGlobalBatch) {
+        this(partitionBatch, averaging, warmupFraction, maxRateScale, postLocalFraction, maxGlobalBatch, null);
+    }
 
     public ScaleOut {
         PhaseConfig.require(partitionBatch >= 0, "--partition-batch must be 0 (split) or positive, got "
@@ -45,7 +70,13 @@ public record ScaleOut(int partitionBatch, Averaging averaging, double warmupFra
 
     /** The same settings with another per-partition batch and averaging. */
     public ScaleOut with(int batch, Averaging avg) {
-        return new ScaleOut(batch, avg, warmupFraction, maxRateScale, postLocalFraction, maxGlobalBatch);
+        return new ScaleOut(batch, avg, warmupFraction, maxRateScale, postLocalFraction, maxGlobalBatch, largeBatch);
+    }
+
+    /** The same settings without a large batch: the phases' batches as given. */
+    public ScaleOut withoutLargeBatch() {
+        return new ScaleOut(partitionBatch, averaging, warmupFraction, maxRateScale, postLocalFraction,
+                maxGlobalBatch, null);
     }
 
     /**
@@ -78,6 +109,13 @@ public record ScaleOut(int partitionBatch, Averaging averaging, double warmupFra
     public PhasePlan plan(PhaseConfig phase, int partitions) {
         Averaging avg = averaging == Averaging.AUTO ? averagingFor(partitions) : averaging;
         int local = phase.localSteps() == 0 ? localStepsFor(partitions, partitionBatch) : phase.localSteps();
+        if (partitionBatch == 0 && largeBatch != null && phase.localSteps() == 0 && local == 1
+                && avg != Averaging.BMUF && largeBatch.globalBatch() > phase.batchSize()) {
+            int global = largeBatch.globalBatch();
+            long iterations = Math.max(1, (long) Math.ceil((double) phase.iterations() * phase.batchSize() / global));
+            return new PhasePlan(phase, global, 0, iterations, 1, avg, largeBatch.rateFactor(), 0,
+                    largeBatch.rateFactor(), 0, 0);
+        }
         if (partitionBatch == 0) {
             return new PhasePlan(phase, phase.batchSize(), 0, phase.iterations(), local, avg, 1, 0, 0,
                     avg == Averaging.BMUF ? 1 - 1.0 / partitions : 0, postLocal(avg, phase.iterations()));

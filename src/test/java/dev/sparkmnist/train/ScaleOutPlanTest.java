@@ -51,6 +51,40 @@ class ScaleOutPlanTest {
         assertEquals(AUTO.learningRate() * 256 * 8, capped.perSampleRate(), 1e-12);
     }
 
+    /**
+     * A large batch (the best preset's) replaces the phase's batch only where the automatic local steps make the
+     * steps synchronous: the same samples in fewer steps, at the stated rate factor, every step a float gradient.
+     */
+    @Test
+    void aLargeBatchTakesOverWhereTheStepsAreSynchronous() {
+        ScaleOut large = new ScaleOut(0, Averaging.AUTO, 0.1, 8, 0.1, 0, new ScaleOut.LargeBatch(2048, 0.5));
+        PhaseConfig best = new PhaseConfig(23_440, 256, 0.0002, 0.0005, 0.9, 0, LearningRateSchedule.COSINE);
+        for (int partitions : new int[] {1, 2, 4}) {
+            PhasePlan local = large.plan(best, partitions);
+            assertEquals(256, local.globalBatch(), partitions + " partitions: local SGD keeps the phase's batch");
+            assertEquals(23_440, local.iterations());
+            assertEquals(ScaleOut.SPLIT.with(0, Averaging.AUTO).plan(best, partitions).localSteps(),
+                    local.localSteps());
+        }
+        for (int partitions : new int[] {5, 8, 32, 64}) {
+            PhasePlan p = large.plan(best, partitions);
+            assertEquals(2048, p.globalBatch(), partitions + " partitions");
+            assertEquals(0, p.partitionBatch(), "split over the partitions");
+            assertEquals(2_930, p.iterations(), "100 epochs of 60,000 at 2,048: 23,440 x 256 / 2,048");
+            assertEquals(1, p.localSteps());
+            assertEquals(true, p.floatGradients());
+            assertEquals(0.0001 * cosine(7, 2_930), p.rate(7), 1e-18, "half the phase's summed-gradient rate");
+            assertEquals(0.0001 * 2048, p.perSampleRate(), 1e-12);
+        }
+        // an explicit local-step count, block momentum, a per-partition batch, or none: the phase as given
+        assertEquals(256, large.plan(best.withLocalSteps(1), 8).globalBatch());
+        assertEquals(256, large.with(0, Averaging.BMUF).plan(best, 8).globalBatch());
+        assertEquals(1024, large.with(128, Averaging.AUTO).plan(best, 8).globalBatch());
+        assertEquals(256, large.withoutLargeBatch().plan(best, 8).globalBatch());
+        assertThrows(InvalidConfigException.class, () -> new ScaleOut.LargeBatch(0, 0.5));
+        assertThrows(InvalidConfigException.class, () -> new ScaleOut.LargeBatch(2048, Double.NaN));
+    }
+
     @Test
     void blockMomentumKeepsTheReferenceRateAndGrowsMomentumWithPartitions() {
         assertEquals(Averaging.PLAIN, SPREAD.plan(AUTO, 32).averaging(), "auto is plain averaging");
