@@ -1,6 +1,7 @@
 package dev.sparkmnist.collective;
 
 import dev.sparkmnist.exchange.Slice;
+import dev.sparkmnist.nn.RowSums;
 import dev.sparkmnist.nn.SparseRows;
 import dev.sparkmnist.nn.VectorMath;
 import dev.sparkmnist.train.PartitionResult;
@@ -33,19 +34,30 @@ interface Contribution {
     }
 
     /**
-     * {@code sum[i] = parts[0][i] + parts[1][i] + ...} in float for i in {@code [base, end)}, added in the
-     * parts' order for every i, exactly as adding each whole part in turn would, but one W1 row (or, past W1, one
-     * block) at a time, so that the row stays in the cache while every part is added; {@code row} holds at least a
-     * W1 row.
+     * {@code sum[i]} = the parts' float sum for i in {@code [base, end)}: W1's rows ({@code [0, w1End)}) as
+     * {@code rows} adds them up ({@link RowSums}, which the caller has given these parts, in order), one row in
+     * registers at a time; past W1, {@code parts[0][i] + parts[1][i] + ...} in the parts' order, one block at a time.
+     * A range that starts or ends inside a W1 row takes that part of the whole row, made in {@code row}.
      */
     static void sumFloatsInOrder(Contribution[] parts, float[] sum, int base, int end, int w1End, int hidden,
-                                 float[] row) {
+                                 RowSums rows, float[] row) {
         int i = base;
         while (i < end) {
-            int next = i < w1End ? Math.min(end, Math.min(w1End, (i / hidden + 1) * hidden))
-                    : Math.min(end, i + BLOCK);
+            if (i < w1End) {
+                int r = i / hidden;
+                int next = Math.min(end, Math.min(w1End, (r + 1) * hidden));
+                if (next - i == hidden) {
+                    rows.row(r, sum, i);
+                } else {
+                    rows.row(r, row, 0);
+                    System.arraycopy(row, i - r * hidden, sum, i, next - i);
+                }
+                i = next;
+                continue;
+            }
+            int next = Math.min(end, i + BLOCK);
             for (int p = 0; p < parts.length; p++) {
-                parts[p].addFloats(sum, i, i, next, p == 0, row);
+                parts[p].addFloats(sum, i, i, next, p == 0);
             }
             i = next;
         }
@@ -64,20 +76,32 @@ interface Contribution {
     }
 
     /**
-     * Adds this contribution's float values at positions {@code [from, to)} of the vector to
-     * {@code total[at .. at + to - from)}, or with {@code first} sets them. A range lies within one W1 row or past
-     * W1; {@code row} holds at least a row.
+     * Adds this contribution's float values at positions {@code [from, to)} of the vector, past W1's rows, to
+     * {@code total[at .. at + to - from)}, or with {@code first} sets them.
      */
-    void addFloats(float[] total, int at, int from, int to, boolean first, float[] row);
+    void addFloats(float[] total, int at, int from, int to, boolean first);
+
+    /** Gives {@code rows} this contribution's W1 rows as part {@code p} of their sum. */
+    void addTo(RowSums rows, int p);
 
     /** The values themselves: {@code slice} holds positions {@code start ..} of the vector. */
     record Dense(Slice slice, int start) implements Contribution {
         @Override
-        public void addFloats(float[] total, int at, int from, int to, boolean first, float[] row) {
+        public void addFloats(float[] total, int at, int from, int to, boolean first) {
+            Contribution.addFloats(floats(), slice.offset() - start + from, total, at, to - from, first);
+        }
+
+        @Override
+        public void addTo(RowSums rows, int p) {
+            // vector position i is floats()[slice.offset() - start + i]; W1 starts at position 0
+            rows.dense(p, floats(), slice.offset() - start);
+        }
+
+        private float[] floats() {
             if (slice.floats() == null) {
                 throw new IllegalStateException("double values are summed in double");
             }
-            Contribution.addFloats(slice.floats(), slice.offset() - start + from, total, at, to - from, first);
+            return slice.floats();
         }
 
         /**
@@ -102,23 +126,16 @@ interface Contribution {
      */
     record Rows(SparseRows rows, int w1End, Dense tail) implements Contribution {
         @Override
-        public void addFloats(float[] total, int at, int from, int to, boolean first, float[] row) {
-            if (from >= w1End) {
-                tail.addFloats(total, at, from, to, first, row);
-                return;
+        public void addFloats(float[] total, int at, int from, int to, boolean first) {
+            if (from < w1End) {
+                throw new IllegalStateException("W1's rows are summed by RowSums");
             }
-            int h = rows.hidden();
-            int r = from / h;
-            if (to - from == h) {
-                if (first) {
-                    rows.row(r, total, at);
-                } else {
-                    rows.addRow(r, total, at);
-                }
-                return;
-            }
-            rows.row(r, row, 0);
-            Contribution.addFloats(row, from - r * h, total, at, to - from, first);
+            tail.addFloats(total, at, from, to, first);
+        }
+
+        @Override
+        public void addTo(RowSums sums, int p) {
+            sums.sparse(p, rows);
         }
 
         /** The slices that carry this contribution between tasks: tail, row start, delta, values, then indices. */

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.sparkmnist.exchange.Mesh;
 import dev.sparkmnist.exchange.Message;
 import dev.sparkmnist.exchange.Slice;
+import dev.sparkmnist.nn.RowSums;
 import dev.sparkmnist.train.PartitionResult;
 import dev.sparkmnist.train.PhaseRounds;
 import dev.sparkmnist.train.ShardedUpdate;
@@ -42,6 +43,8 @@ final class OrderedAllReduce {
     private final int hidden;
     /** A W1 row, for a float sum whose chunk starts or ends inside one ({@link Contribution#sumFloatsInOrder}). */
     private final float[] row;
+    /** The float sum's W1 rows ({@link Parts#sum}). */
+    private final RowSums rowSums;
     /**
      * The float sum, made a chunk at a time where the sharded update uses it ({@link Parts#sum}), at the
      * parameters' positions; allocated with the first.
@@ -59,6 +62,7 @@ final class OrderedAllReduce {
         this.w1End = rounds.sizes().b1Offset();
         this.hidden = rounds.sizes().hidden();
         this.row = new float[hidden];
+        this.rowSums = new RowSums(hidden);
         int me = mesh.rank();
         owned[0] = new double[to(me) - from(me)];
         owned[1] = new double[to(me) - from(me)];
@@ -228,11 +232,16 @@ final class OrderedAllReduce {
 
         /** The partition-ordered sum, a chunk at a time. */
         ShardedUpdate.GradientSource sum() {
+            rowSums.begin(parts.length);
+            for (int p = 0; p < parts.length; p++) {
+                parts[p].addTo(rowSums, p);
+            }
+            rowSums.ready();
             return (from, to) -> {
                 if (floatSum == null) {
                     floatSum = new float[length];
                 }
-                Contribution.sumFloatsInOrder(parts, floatSum, from, to, w1End, hidden, row);
+                Contribution.sumFloatsInOrder(parts, floatSum, from, to, w1End, hidden, rowSums, row);
                 return floatSum;
             };
         }

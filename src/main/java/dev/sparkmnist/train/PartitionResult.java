@@ -2,6 +2,7 @@ package dev.sparkmnist.train;
 
 import java.io.Serializable;
 
+import dev.sparkmnist.nn.RowSums;
 import dev.sparkmnist.nn.SparseRows;
 import dev.sparkmnist.nn.VectorMath;
 
@@ -38,17 +39,15 @@ public record PartitionResult(int partition, double[] gradient, float[] model, S
     }
 
     /**
-     * The results' values added in the order given (partition order): float gradients in float, the total widened
-     * to double once; double gradients and local SGD's float models in double. The collective engine's slice owners
-     * add in the same two ways, so both engines give the same sums to the bit.
+     * The results' values added in the order given (partition order): float gradients in float (W1's rows, which a
+     * sparse batch leaves as {@link #w1Rows}, as {@link RowSums} adds them up; the rest part after part), the total
+     * widened to double once; double gradients and local SGD's float models in double. The collective engine's
+     * slice owners add in the same ways, so both engines give the same sums to the bit.
      */
     static double[] sumInOrder(java.util.List<PartitionResult> results, boolean floatGradients) {
         double[] sum = new double[results.get(0).length()];
         if (floatGradients) {
-            float[] total = results.get(0).model().clone();
-            for (int r = 1; r < results.size(); r++) {
-                VectorMath.addTo(results.get(r).model(), 0, total, 0, total.length);
-            }
+            float[] total = floatSum(results);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] = total[i];
             }
@@ -60,5 +59,39 @@ public record PartitionResult(int partition, double[] gradient, float[] model, S
             }
         }
         return sum;
+    }
+
+    /** The float gradients' sum (see {@link #sumInOrder}); W1 comes first, input-major. */
+    private static float[] floatSum(java.util.List<PartitionResult> results) {
+        SparseRows shape = results.stream().map(PartitionResult::w1Rows).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+        float[] total = results.get(0).model().clone();
+        if (shape == null) {
+            // no sparse batch: every part dense, added in order (what RowSums does with dense parts only)
+            for (int r = 1; r < results.size(); r++) {
+                VectorMath.addTo(results.get(r).model(), 0, total, 0, total.length);
+            }
+            return total;
+        }
+        int hidden = shape.hidden();
+        int w1End = hidden * shape.rows();
+        RowSums rows = new RowSums(hidden);
+        rows.begin(results.size());
+        for (int r = 0; r < results.size(); r++) {
+            PartitionResult p = results.get(r);
+            if (p.w1Rows() != null) {
+                rows.sparse(r, p.w1Rows());
+            } else {
+                rows.dense(r, p.model(), 0);
+            }
+        }
+        rows.ready();
+        for (int i = 0; i < shape.rows(); i++) {
+            rows.row(i, total, i * hidden);
+        }
+        for (int r = 1; r < results.size(); r++) {
+            VectorMath.addTo(results.get(r).model(), w1End, total, w1End, total.length - w1End);
+        }
+        return total;
     }
 }

@@ -51,7 +51,9 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         if (blocks.hasNext()) {
             throw new IllegalStateException("partition " + partition + " holds more than one block");
         }
-        return List.of(compute(sizes, plan, partition, block, model.value(), null, false)).iterator();
+        // float gradients leave a sparse batch's W1 rows to the sum (RowSums), as on the collective engine
+        return List.of(compute(sizes, plan, partition, block, model.value(), null, plan.floatGradients()))
+                .iterator();
     }
 
     /**
