@@ -5,9 +5,9 @@ package dev.sparkmnist.nn;
  * registers from start to end: row i is the sum, in part order, of the sparse parts' row starts
  * ({@link SparseRows#rowStart()}, the background's term, the same for every row, so added up once), then, part by
  * part in order, every entry of input i of a sparse part as one fused multiply-add (in entry order) or a dense
- * part's row i as one addition. With no sparse part the first dense part's row is the start. A partition's rows
- * are never written out and added one at a time, so summing P partitions costs one load and one store per value,
- * not P of each.
+ * part's row i as one addition. With no sparse part the first dense part's row is the start. Each part continues
+ * the running row (stored as a float between parts, which changes nothing) instead of computing its own row and
+ * adding it: no row start to load and no extra rounding per part.
  *
  * <p>Both engines sum W1 this way (the job engine on the driver, the collective engine's owners a row at a time),
  * so they give the same bits whatever the number of tasks; it is not the sum of the partitions' rows as the
@@ -77,12 +77,18 @@ public final class RowSums {
 
     /** Writes row {@code i} of the sum into {@code out[at .. at + hidden)}. */
     public void row(int i, float[] out, int at) {
+        int first = 0;
         if (anySparse) {
-            SparseInputProducts.Simd.sumOfRows(hidden, i, sparse, dense, denseAt, 0, parts, start, 0, out, at);
+            System.arraycopy(start, 0, out, at, hidden);
         } else {
-            // the same additions, without the Vector API (a JVM without it has no sparse parts)
             System.arraycopy(dense[0], denseAt[0] + i * hidden, out, at, hidden);
-            for (int p = 1; p < parts; p++) {
+            first = 1;
+        }
+        for (int p = first; p < parts; p++) {
+            if (sparse[p] != null) {
+                sparse[p].addEntries(i, out, at);
+            } else {
+                // the same addition as on the lanes, without the Vector API (a JVM without it has no sparse parts)
                 VectorMath.addTo(dense[p], denseAt[p] + i * hidden, out, at, hidden);
             }
         }

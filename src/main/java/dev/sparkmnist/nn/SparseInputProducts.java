@@ -201,105 +201,8 @@ final class SparseInputProducts {
             float[] rows = new float[h];
             float[] out = new float[h];
             addTo(rows, 0, out, 0, h);
-            accumulateRows(rows, 0, h, new int[1], new float[1], 0, 1, out, out, 0, false);
-            accumulateRows(rows, 0, h, new int[1], new float[1], 0, 1, out, out, 0, true);
-            SparseRows one = new SparseRows(h, new int[] {0, 1}, new int[1], new float[1], rows, out, 1);
-            sumOfRows(h, 0, new SparseRows[] {one, null}, new float[][] {null, rows}, new int[2], 0, 2, out, 0,
-                    out, 0);
-        }
-
-        /**
-         * Row {@code i} of a sum of W1 gradients into {@code out[at .. at + h)}, kept in registers eight vectors
-         * at a time: from {@code init[initAt ..]}, then part by part from {@code first} in order, each sparse part's
-         * entries of input i ({@code sparse[p]}: one fused multiply-add per entry, in entry order) or a dense part's
-         * row ({@code dense[p][denseAt[p] + i * h ..]}: one addition). See {@link RowSums}.
-         */
-        static void sumOfRows(int h, int i, SparseRows[] sparse, float[][] dense, int[] denseAt, int first,
-                              int parts, float[] init, int initAt, float[] out, int at) {
-            int k = 0;
-            for (; k <= h - 8 * L; k += 8 * L) {
-                int c = initAt + k;
-                FloatVector a0 = FloatVector.fromArray(SPECIES, init, c);
-                FloatVector a1 = FloatVector.fromArray(SPECIES, init, c + L);
-                FloatVector a2 = FloatVector.fromArray(SPECIES, init, c + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(SPECIES, init, c + 3 * L);
-                FloatVector a4 = FloatVector.fromArray(SPECIES, init, c + 4 * L);
-                FloatVector a5 = FloatVector.fromArray(SPECIES, init, c + 5 * L);
-                FloatVector a6 = FloatVector.fromArray(SPECIES, init, c + 6 * L);
-                FloatVector a7 = FloatVector.fromArray(SPECIES, init, c + 7 * L);
-                for (int p = first; p < parts; p++) {
-                    SparseRows s = sparse[p];
-                    if (s == null) {
-                        float[] d = dense[p];
-                        int r = denseAt[p] + i * h + k;
-                        a0 = a0.add(FloatVector.fromArray(SPECIES, d, r));
-                        a1 = a1.add(FloatVector.fromArray(SPECIES, d, r + L));
-                        a2 = a2.add(FloatVector.fromArray(SPECIES, d, r + 2 * L));
-                        a3 = a3.add(FloatVector.fromArray(SPECIES, d, r + 3 * L));
-                        a4 = a4.add(FloatVector.fromArray(SPECIES, d, r + 4 * L));
-                        a5 = a5.add(FloatVector.fromArray(SPECIES, d, r + 5 * L));
-                        a6 = a6.add(FloatVector.fromArray(SPECIES, d, r + 6 * L));
-                        a7 = a7.add(FloatVector.fromArray(SPECIES, d, r + 7 * L));
-                        continue;
-                    }
-                    float[] delta = s.delta();
-                    int[] sample = s.sample();
-                    float[] value = s.sampleValue();
-                    int to = s.columnStart()[i + 1];
-                    for (int e = s.columnStart()[i]; e < to; e++) {
-                        int r = sample[e] * h + k;
-                        FloatVector w = FloatVector.broadcast(SPECIES, value[e]);
-                        a0 = FloatVector.fromArray(SPECIES, delta, r).fma(w, a0);
-                        a1 = FloatVector.fromArray(SPECIES, delta, r + L).fma(w, a1);
-                        a2 = FloatVector.fromArray(SPECIES, delta, r + 2 * L).fma(w, a2);
-                        a3 = FloatVector.fromArray(SPECIES, delta, r + 3 * L).fma(w, a3);
-                        a4 = FloatVector.fromArray(SPECIES, delta, r + 4 * L).fma(w, a4);
-                        a5 = FloatVector.fromArray(SPECIES, delta, r + 5 * L).fma(w, a5);
-                        a6 = FloatVector.fromArray(SPECIES, delta, r + 6 * L).fma(w, a6);
-                        a7 = FloatVector.fromArray(SPECIES, delta, r + 7 * L).fma(w, a7);
-                    }
-                }
-                int o = at + k;
-                a0.intoArray(out, o);
-                a1.intoArray(out, o + L);
-                a2.intoArray(out, o + 2 * L);
-                a3.intoArray(out, o + 3 * L);
-                a4.intoArray(out, o + 4 * L);
-                a5.intoArray(out, o + 5 * L);
-                a6.intoArray(out, o + 6 * L);
-                a7.intoArray(out, o + 7 * L);
-            }
-            for (; k <= h - L; k += L) {
-                FloatVector a = FloatVector.fromArray(SPECIES, init, initAt + k);
-                for (int p = first; p < parts; p++) {
-                    SparseRows s = sparse[p];
-                    if (s == null) {
-                        a = a.add(FloatVector.fromArray(SPECIES, dense[p], denseAt[p] + i * h + k));
-                        continue;
-                    }
-                    int to = s.columnStart()[i + 1];
-                    for (int e = s.columnStart()[i]; e < to; e++) {
-                        a = FloatVector.fromArray(SPECIES, s.delta(), s.sample()[e] * h + k)
-                                .fma(FloatVector.broadcast(SPECIES, s.sampleValue()[e]), a);
-                    }
-                }
-                a.intoArray(out, at + k);
-            }
-            for (; k < h; k++) {
-                float a = init[initAt + k];
-                for (int p = first; p < parts; p++) {
-                    SparseRows s = sparse[p];
-                    if (s == null) {
-                        a += dense[p][denseAt[p] + i * h + k];
-                        continue;
-                    }
-                    int to = s.columnStart()[i + 1];
-                    for (int e = s.columnStart()[i]; e < to; e++) {
-                        a = Math.fma(s.delta()[s.sample()[e] * h + k], s.sampleValue()[e], a);
-                    }
-                }
-                out[at + k] = a;
-            }
+            accumulateRows(rows, 0, h, new int[1], new float[1], 0, 1, out, 0, out, 0, false);
+            accumulateRows(rows, 0, h, new int[1], new float[1], 0, 1, out, 0, out, 0, true);
         }
 
         /** {@code dst[to..to+len) += src[from..from+len)}. */
@@ -320,26 +223,30 @@ final class SparseInputProducts {
          */
         static void accumulateRows(float[] rows, int base, int h, int[] row, float[] weight, int from, int to,
                                    float[] init, float[] out, int at) {
-            accumulateRows(rows, base, h, row, weight, from, to, init, out, at, false);
+            accumulateRows(rows, base, h, row, weight, from, to, init, 0, out, at, false);
         }
 
         /**
-         * As above, or with {@code add} {@code out[at..at+h) += } that sum (the sum made in registers first, then
-         * added: the same as computing it into a scratch row and adding that).
+         * As above from {@code init[initAt ..]} ({@code init} may be {@code out} itself, at {@code initAt == at}:
+         * each block is read before it is written), or with {@code add} {@code out[at..at+h) += } that sum (the sum
+         * made in registers first, then added: the same as computing it into a scratch row and adding that). Every
+         * element, on SIMD lanes or past them, is one fused multiply-add per entry, so the result does not depend on
+         * the machine's vector width.
          */
         static void accumulateRows(float[] rows, int base, int h, int[] row, float[] weight, int from, int to,
-                                   float[] init, float[] out, int at, boolean add) {
+                                   float[] init, int initAt, float[] out, int at, boolean add) {
             int k = 0;
             for (; k <= h - 8 * L; k += 8 * L) {
                 int o = at + k;
-                FloatVector a0 = FloatVector.fromArray(SPECIES, init, k);
-                FloatVector a1 = FloatVector.fromArray(SPECIES, init, k + L);
-                FloatVector a2 = FloatVector.fromArray(SPECIES, init, k + 2 * L);
-                FloatVector a3 = FloatVector.fromArray(SPECIES, init, k + 3 * L);
-                FloatVector a4 = FloatVector.fromArray(SPECIES, init, k + 4 * L);
-                FloatVector a5 = FloatVector.fromArray(SPECIES, init, k + 5 * L);
-                FloatVector a6 = FloatVector.fromArray(SPECIES, init, k + 6 * L);
-                FloatVector a7 = FloatVector.fromArray(SPECIES, init, k + 7 * L);
+                int c = initAt + k;
+                FloatVector a0 = FloatVector.fromArray(SPECIES, init, c);
+                FloatVector a1 = FloatVector.fromArray(SPECIES, init, c + L);
+                FloatVector a2 = FloatVector.fromArray(SPECIES, init, c + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(SPECIES, init, c + 3 * L);
+                FloatVector a4 = FloatVector.fromArray(SPECIES, init, c + 4 * L);
+                FloatVector a5 = FloatVector.fromArray(SPECIES, init, c + 5 * L);
+                FloatVector a6 = FloatVector.fromArray(SPECIES, init, c + 6 * L);
+                FloatVector a7 = FloatVector.fromArray(SPECIES, init, c + 7 * L);
                 for (int e = from; e < to; e++) {
                     int r = base + row[e] * h + k;
                     FloatVector w = FloatVector.broadcast(SPECIES, weight[e]);
@@ -372,7 +279,7 @@ final class SparseInputProducts {
                 a7.intoArray(out, o + 7 * L);
             }
             for (; k <= h - L; k += L) {
-                FloatVector a = FloatVector.fromArray(SPECIES, init, k);
+                FloatVector a = FloatVector.fromArray(SPECIES, init, initAt + k);
                 for (int e = from; e < to; e++) {
                     a = FloatVector.fromArray(SPECIES, rows, base + row[e] * h + k)
                             .fma(FloatVector.broadcast(SPECIES, weight[e]), a);
@@ -383,9 +290,9 @@ final class SparseInputProducts {
                 a.intoArray(out, at + k);
             }
             for (; k < h; k++) {
-                float a = init[k];
+                float a = init[initAt + k];
                 for (int e = from; e < to; e++) {
-                    a += weight[e] * rows[base + row[e] * h + k];
+                    a = Math.fma(rows[base + row[e] * h + k], weight[e], a);
                 }
                 out[at + k] = add ? a + out[at + k] : a;
             }

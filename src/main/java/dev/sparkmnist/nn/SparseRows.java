@@ -29,12 +29,12 @@ public record SparseRows(int hidden, int[] columnStart, int[] sample, float[] sa
     }
 
     /**
-     * Adds row {@code i} of the W1 gradient to {@code out[at .. at + hidden)}: the same float sums as
-     * {@code row(i, scratch, 0)} and then {@code out[at + k] += scratch[k]}, without the scratch row.
+     * Adds the products of row {@code i}'s entries to {@code out[at .. at + hidden)} as fused multiply-adds in
+     * entry order, the running value staying in registers ({@link RowSums}); the row start is not added.
      */
-    public void addRow(int i, float[] out, int at) {
+    void addEntries(int i, float[] out, int at) {
         SparseInputProducts.Simd.accumulateRows(delta, 0, hidden, sample, sampleValue, columnStart[i],
-                columnStart[i + 1], rowStart, out, at, true);
+                columnStart[i + 1], out, at, out, at, false);
     }
 
     /** The number of rows (inputs). */
