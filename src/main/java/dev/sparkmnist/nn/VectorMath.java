@@ -21,40 +21,11 @@ public final class VectorMath {
     }
 
     /**
-     * The sum of {@code a[i]^2} for i in {@code [from, to)} in eight interleaved partial sums: element
-     * {@code from + 8m + j} into sum j, the last {@code (to - from) % 8} elements into sum 0, then
+     * The sum of {@code a[i]^2} for i in {@code [from, to)}, each value widened to double before it is squared (the
+     * square of a float is exact in double), in eight interleaved partial sums: element {@code from + 8m + j} into
+     * sum j, the last {@code (to - from) % 8} elements into sum 0, then
      * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}. A fixed order, the same on any machine, with eight
      * independent chains of additions where one chain waits for each addition's result before the next.
-     */
-    public static double sumOfSquares(double[] a, int from, int to) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        double s5 = 0;
-        double s6 = 0;
-        double s7 = 0;
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            s0 += a[i] * a[i];
-            s1 += a[i + 1] * a[i + 1];
-            s2 += a[i + 2] * a[i + 2];
-            s3 += a[i + 3] * a[i + 3];
-            s4 += a[i + 4] * a[i + 4];
-            s5 += a[i + 5] * a[i + 5];
-            s6 += a[i + 6] * a[i + 6];
-            s7 += a[i + 7] * a[i + 7];
-        }
-        for (; i < to; i++) {
-            s0 += a[i] * a[i];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /**
-     * As {@link #sumOfSquares(double[], int, int)} for float values, each widened to double before it is squared
-     * (the square of a float is exact in double).
      */
     public static double sumOfSquares(float[] a, int from, int to) {
         double s0 = 0;
