@@ -35,8 +35,8 @@ interface Contribution {
 
     /**
      * {@code sum[i]} = the parts' float sum for i in {@code [base, end)}: W1's rows ({@code [0, w1End)}) as
-     * {@code rows} adds them up ({@link RowSums}, which the caller has given these parts, in order), one row in
-     * registers at a time; past W1, {@code parts[0][i] + parts[1][i] + ...} in the parts' order, one block at a time.
+     * {@code rows} adds them up ({@link RowSums}, which the caller has given these parts, in order), one row at a
+     * time; past W1, {@code parts[0][i] + parts[1][i] + ...} in the parts' order, one block at a time.
      * A range that starts or ends inside a W1 row takes that part of the whole row, made in {@code row}.
      */
     static void sumFloatsInOrder(Contribution[] parts, float[] sum, int base, int end, int w1End, int hidden,
@@ -57,7 +57,7 @@ interface Contribution {
             }
             int next = Math.min(end, i + BLOCK);
             for (int p = 0; p < parts.length; p++) {
-                parts[p].addFloats(sum, i, i, next, p == 0);
+                parts[p].addFloats(sum, i, next, p == 0);
             }
             i = next;
         }
@@ -66,20 +66,11 @@ interface Contribution {
     /** Values per block past W1's rows. */
     int BLOCK = 2048;
 
-    /** {@code total[at + k] (+)= values[v + k]} for k in {@code [0, length)}: set with {@code first}, else added. */
-    static void addFloats(float[] values, int v, float[] total, int at, int length, boolean first) {
-        if (first) {
-            System.arraycopy(values, v, total, at, length);
-        } else {
-            VectorMath.addTo(values, v, total, at, length);
-        }
-    }
-
     /**
      * Adds this contribution's float values at positions {@code [from, to)} of the vector, past W1's rows, to
-     * {@code total[at .. at + to - from)}, or with {@code first} sets them.
+     * {@code total[from .. to)}, or with {@code first} sets them.
      */
-    void addFloats(float[] total, int at, int from, int to, boolean first);
+    void addFloats(float[] total, int from, int to, boolean first);
 
     /** Gives {@code rows} this contribution's W1 rows as part {@code p} of their sum. */
     void addTo(RowSums rows, int p);
@@ -87,8 +78,13 @@ interface Contribution {
     /** The values themselves: {@code slice} holds positions {@code start ..} of the vector. */
     record Dense(Slice slice, int start) implements Contribution {
         @Override
-        public void addFloats(float[] total, int at, int from, int to, boolean first) {
-            Contribution.addFloats(floats(), slice.offset() - start + from, total, at, to - from, first);
+        public void addFloats(float[] total, int from, int to, boolean first) {
+            int v = slice.offset() - start + from;
+            if (first) {
+                System.arraycopy(floats(), v, total, from, to - from);
+            } else {
+                VectorMath.addTo(floats(), v, total, from, to - from);
+            }
         }
 
         @Override
@@ -126,11 +122,11 @@ interface Contribution {
      */
     record Rows(SparseRows rows, int w1End, Dense tail) implements Contribution {
         @Override
-        public void addFloats(float[] total, int at, int from, int to, boolean first) {
+        public void addFloats(float[] total, int from, int to, boolean first) {
             if (from < w1End) {
                 throw new IllegalStateException("W1's rows are summed by RowSums");
             }
-            tail.addFloats(total, at, from, to, first);
+            tail.addFloats(total, from, to, first);
         }
 
         @Override

@@ -230,7 +230,7 @@ final class OrderedAllReduce {
             return samples;
         }
 
-        /** The partition-ordered sum, a chunk at a time. */
+        /** The partition-ordered float sum, a chunk at a time (W1's rows by {@link RowSums}, given the parts here). */
         ShardedUpdate.GradientSource sum() {
             rowSums.begin(parts.length);
             for (int p = 0; p < parts.length; p++) {

@@ -37,7 +37,8 @@ final class WeightGather {
 
     /**
      * Sends this task's new float weights and L2 sums to every peer and takes theirs into {@code cursor} and
-     * {@link #squares()}; with {@code snapshot} (task 0's word counts) also moves every slice of the velocity to task 0. Returns what every task now agrees on.
+     * {@link #squares()}; with {@code snapshot} (task 0's word counts) also moves every slice of the velocity to
+     * task 0. Returns what every task now agrees on.
      */
     Agreed exchange(long step, PhaseCursor cursor, boolean finite, boolean snapshot) {
         int me = mesh.rank();

@@ -1,8 +1,8 @@
 package dev.sparkmnist.nn;
 
 /**
- * The W1 rows of the sum of several partitions' float gradients, in one fixed arithmetic that keeps each row in
- * registers from start to end: row i is the sum, in part order, of the sparse parts' row starts
+ * The W1 rows of the sum of several partitions' float gradients, in one fixed arithmetic, a row at a time while it
+ * is in the cache: row i is the sum, in part order, of the sparse parts' row starts
  * ({@link SparseRows#rowStart()}, the background's term, the same for every row, so added up once), then, part by
  * part in order, every entry of input i of a sparse part as one fused multiply-add (in entry order) or a dense
  * part's row i as one addition. With no sparse part the first dense part's row is the start. Each part continues
@@ -28,7 +28,10 @@ public final class RowSums {
         this.start = new float[hidden];
     }
 
-    /** Begins a sum of {@code count} parts, each then given by {@link #sparse} or {@link #dense}, then {@link #ready}. */
+    /**
+     * Begins a sum of {@code count} parts, each then given by {@link #sparse} or {@link #dense}; then
+     * {@link #ready}.
+     */
     public void begin(int count) {
         if (sparse.length < count) {
             sparse = new SparseRows[count];
