@@ -46,6 +46,8 @@ final class EngineBench {
     private static final Pattern TEST_ACCURACY = Pattern.compile("(?i)test accuracy[^0-9]*([0-9]+\\.[0-9]+)\\s*%");
 
     private final String dataDir;
+    /** The data folder as given (the results name it so, not by this machine's absolute path). */
+    private final String dataDirGiven;
     private final UnaryOperator<String> opt;
     private final Path work;
     private final List<String[]> rows = new ArrayList<>();
@@ -53,6 +55,7 @@ final class EngineBench {
     private EngineBench(String dataDir, UnaryOperator<String> opt) {
         // Absolute: executors in their own JVMs (local-cluster) read it from another working directory.
         this.dataDir = Path.of(dataDir).toAbsolutePath().normalize().toString();
+        this.dataDirGiven = dataDir;
         this.opt = opt;
         this.work = Path.of(option("engines-work", "target/bench-engines")).toAbsolutePath();
     }
@@ -417,7 +420,7 @@ final class EngineBench {
     /** Medians and ratios of the {@code submit.sh} runs, by configuration. */
     private Map<String, Object> trainSummary(Map<String, List<Map<String, Object>>> byConfig) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("command", "./submit.sh train --data-dir " + dataDir + " --partitions P [--engine E] --out "
+        out.put("command", "./submit.sh train --data-dir " + dataDirGiven + " --partitions P [--engine E] --out "
                 + "TMPDIR/... (default preset)");
         Map<String, Double> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : byConfig.entrySet()) {
@@ -465,7 +468,7 @@ final class EngineBench {
         m.put("engine", engineLine(text));
         m.put("trainingSeconds", Double.parseDouble(last(TOOK, text)));
         m.put("testAccuracy", last(TEST_ACCURACY, text));
-        m.put("log", log.toString());
+        m.put("log", Path.of("").toAbsolutePath().relativize(log).toString());   // relative to the repository
         return m;
     }
 
