@@ -21,23 +21,9 @@ public final class MomentumSgd {
     /** Applies one step to {@code params} (and {@code velocity} when momentum is not 0) in place. */
     public static void step(LayerSizes sizes, double[] params, double[] velocity, double[] grad,
                             double lr, double lambda, double momentum, boolean nesterov) {
-        stepRange(sizes, params, velocity, grad, 0, 0, sizes.parameterCount(), lr, lambda, momentum, nesterov);
-    }
-
-    /**
-     * The same step for parameters {@code [from, to)} only, with their gradient at {@code grad[i - gradShift]}:
-     * each element gets exactly the arithmetic of {@link #step}, so a vector updated range by range equals one
-     * updated at once.
-     */
-    static void stepRange(LayerSizes sizes, double[] params, double[] velocity, double[] grad, int gradShift,
-                          int from, int to, double lr, double lambda, double momentum, boolean nesterov) {
         for (int b = 0; b < 4; b++) {
-            int lo = Math.max(from, bound(sizes, b));
-            int hi = Math.min(to, bound(sizes, b + 1));
-            if (lo < hi) {
-                update(params, velocity, grad, gradShift, lr, b % 2 == 0 ? lambda : 0, momentum, nesterov, lo,
-                        hi);
-            }
+            update(params, velocity, grad, lr, b % 2 == 0 ? lambda : 0, momentum, nesterov, bound(sizes, b),
+                    bound(sizes, b + 1));
         }
     }
 
@@ -47,24 +33,19 @@ public final class MomentumSgd {
      */
     public static void step(LayerSizes sizes, float[] params, float[] velocity, float[] grad, float gradScale,
                             double lr, double lambda, double momentum, boolean nesterov) {
-        float r = (float) lr;
-        float l = (float) lambda;
-        float m = (float) momentum;
-        update(params, velocity, grad, gradScale, r, l, m, nesterov, sizes.w1Offset(), sizes.b1Offset());
-        update(params, velocity, grad, gradScale, r, 0f, m, nesterov, sizes.b1Offset(), sizes.w2Offset());
-        update(params, velocity, grad, gradScale, r, l, m, nesterov, sizes.w2Offset(), sizes.b2Offset());
-        update(params, velocity, grad, gradScale, r, 0f, m, nesterov, sizes.b2Offset(), sizes.parameterCount());
+        stepRange(sizes, params, velocity, grad, gradScale, 0, sizes.parameterCount(), lr, lambda, momentum,
+                nesterov);
     }
 
     /**
-     * The float step ({@link #step(LayerSizes, float[], float[], float[], float, double, double, double, boolean)}
-     * with {@code gradScale} 1) for parameters {@code [from, to)} only: each element gets exactly that step's
-     * arithmetic, so a vector updated range by range equals one updated at once. The gradient is at the
-     * parameters' positions: a loop that reads every array at the same index is one the JIT puts on SIMD lanes
-     * (with an offset between them it cannot rule out that the arrays overlap, and does not).
+     * The float step for parameters {@code [from, to)} only: each element gets exactly the arithmetic of
+     * {@link #step(LayerSizes, float[], float[], float[], float, double, double, double, boolean)}, so a vector
+     * updated range by range equals one updated at once. The gradient is at the parameters' positions: a loop that
+     * reads every array at the same index is one the JIT puts on SIMD lanes (with an offset between them it cannot
+     * rule out that the arrays overlap, and does not).
      */
-    static void stepRange(LayerSizes sizes, float[] params, float[] velocity, float[] grad, int from, int to,
-                          double lr, double lambda, double momentum, boolean nesterov) {
+    static void stepRange(LayerSizes sizes, float[] params, float[] velocity, float[] grad, float gradScale,
+                          int from, int to, double lr, double lambda, double momentum, boolean nesterov) {
         float r = (float) lr;
         float l = (float) lambda;
         float m = (float) momentum;
@@ -72,7 +53,7 @@ public final class MomentumSgd {
             int lo = Math.max(from, bound(sizes, b));
             int hi = Math.min(to, bound(sizes, b + 1));
             if (lo < hi) {
-                update(params, velocity, grad, 1f, r, b % 2 == 0 ? l : 0f, m, nesterov, lo, hi);
+                update(params, velocity, grad, gradScale, r, b % 2 == 0 ? l : 0f, m, nesterov, lo, hi);
             }
         }
     }
@@ -104,21 +85,21 @@ public final class MomentumSgd {
         };
     }
 
-    private static void update(double[] p, double[] v, double[] g, int s, double lr, double lambda,
+    private static void update(double[] p, double[] v, double[] g, double lr, double lambda,
                                double momentum, boolean nesterov, int from, int to) {
         if (momentum == 0) {
             for (int i = from; i < to; i++) {
-                p[i] += -lr * (g[i - s] + lambda * p[i]);
+                p[i] += -lr * (g[i] + lambda * p[i]);
             }
         } else if (nesterov) {
             for (int i = from; i < to; i++) {
-                double step = lr * (g[i - s] + lambda * p[i]);
+                double step = lr * (g[i] + lambda * p[i]);
                 v[i] = momentum * v[i] - step;
                 p[i] += momentum * v[i] - step;
             }
         } else {
             for (int i = from; i < to; i++) {
-                v[i] = momentum * v[i] - lr * (g[i - s] + lambda * p[i]);
+                v[i] = momentum * v[i] - lr * (g[i] + lambda * p[i]);
                 p[i] += v[i];
             }
         }

@@ -10,8 +10,8 @@ import dev.sparkmnist.nn.VectorMath;
  * engine runs the same code over one slice, the whole vector, so both give the same weights and the same loss.
  *
  * <p>Weights, velocity and the summed gradient are float, as local SGD's working copy: the step is local SGD's
- * float arithmetic ({@link MomentumSgd#stepRange(LayerSizes, float[], float[], float[], int, int, double, double,
- * double, boolean)}), which the JIT runs on SIMD lanes, where a double update runs one element at a time.
+ * float arithmetic ({@link MomentumSgd#stepRange(LayerSizes, float[], float[], float[], float, int, int, double,
+ * double, double, boolean)}, gradient scale 1), which the JIT runs on SIMD lanes, where a double update runs one element at a time.
  * The vector is cut into {@link #CHUNK}-element chunks, and slices start at chunk boundaries ({@link #boundary}).
  * In one pass over each chunk, while it is in the cache, the step updates weights and velocity, adds up the chunk's
  * squared W1/W2 weights for the L2 term of the loss (in double: {@link VectorMath#sumOfSquares(float[], int, int)}),
@@ -48,7 +48,7 @@ public final class ShardedUpdate {
         double check = 0;
         for (int c = from; c < to; c += CHUNK) {
             int end = Math.min(to, c + CHUNK);
-            MomentumSgd.stepRange(sizes, params, velocity, source.sum(c, end), c, end, lr, lambda, momentum,
+            MomentumSgd.stepRange(sizes, params, velocity, source.sum(c, end), 1f, c, end, lr, lambda, momentum,
                     nesterov);
             double s = 0;
             for (int b = 0; b < 4; b++) {
