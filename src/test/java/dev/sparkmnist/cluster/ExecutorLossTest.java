@@ -41,7 +41,15 @@ import dev.sparkmnist.testing.SyntheticDigits;
 @Tag("multiprocess")
 @Timeout(900)
 class ExecutorLossTest {
-    private static final long ITERATIONS = 160;
+    /** Rounds of the job-per-round engine: each is a Spark job, so 160 of them last several seconds. */
+    private static final long JOB_ITERATIONS = 160;
+    /**
+     * Steps of the collective engine, which runs the whole phase in one stage at a few milliseconds a step: 160 steps
+     * were over in 0.7 s on CI, and the kill, sent a third of the way in, landed after the stage had finished (no
+     * restart to see). 2,000 steps, with the kill sent at a fifth of the way, leave 1,600 steps (3-6 s) for the kill
+     * to land in, however late the driver publishes the progress the test watches.
+     */
+    private static final long COLLECTIVE_ITERATIONS = 2000;
 
     @TempDir
     Path tmp;
@@ -52,6 +60,8 @@ class ExecutorLossTest {
         // collective-float: synchronous float gradients, the update sharded over the two executor JVMs
         String engine = variant.startsWith("collective") ? "collective" : "job";
         String plan = variant.endsWith("float") ? "float" : "bmuf";
+        long iterations = engine.equals("job") ? JOB_ITERATIONS : COLLECTIVE_ITERATIONS;
+        long killAt = engine.equals("job") ? iterations / 3 : iterations / 5;
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 5);
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path sparkHome = ChildJvm.sparkHome(tmp.resolve("spark-home"));
@@ -71,10 +81,10 @@ class ExecutorLossTest {
         String driverLog;
         try (ChildJvm driver = ChildJvm.start(tmp.resolve("driver.log"), props,
                 Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_LOCAL_IP", "127.0.0.1"),
-                ExecutorLossDriver.class.getName(), data.toString(), work.toString(), Long.toString(ITERATIONS),
+                ExecutorLossDriver.class.getName(), data.toString(), work.toString(), Long.toString(iterations),
                 plan)) {
-            assertTrue(driver.awaitCondition(() -> step(progress) >= ITERATIONS / 3, 600),
-                    "second run should reach iteration " + ITERATIONS / 3 + "; log:\n" + driver.tail());
+            assertTrue(driver.awaitCondition(() -> step(progress) >= killAt, 600),
+                    "second run should reach iteration " + killAt + "; log:\n" + driver.tail());
             List<ProcessHandle> executors = executors(driver.process());
             assertEquals(2, executors.size(), "two executor JVMs; log:\n" + driver.tail());
             ProcessHandle victim = executors.get(0);
@@ -85,11 +95,11 @@ class ExecutorLossTest {
             assertTrue(victim.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS) != null);
             long stepAtKill = step(progress);
             // (the collective engine may finish the rest before the victim's exit is even seen here)
-            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill || step(progress) == ITERATIONS, 600),
+            assertTrue(driver.awaitCondition(() -> step(progress) > stepAtKill || step(progress) == iterations, 600),
                     driver.tail());
             nextRoundSeconds = (System.nanoTime() - killTime) / 1e9;
             assertEquals(0, driver.waitFor(600), "driver finishes despite the lost executor; log:\n" + driver.tail());
-            assertTrue(step(progress) == ITERATIONS, "the disturbed run completed");
+            assertTrue(step(progress) == iterations, "the disturbed run completed");
             assertNotEquals(killedPid, executors(driver.process()).stream().mapToLong(ProcessHandle::pid)
                     .findFirst().orElse(-1), "the killed executor is gone");
             String log = Files.readString(driver.log());
@@ -103,7 +113,9 @@ class ExecutorLossTest {
             }
             if (engine.equals("collective")) {
                 assertTrue(log.contains("collective stage failed") && log.contains("starting it again from iteration"),
-                        "the engine restarted the stage from its snapshot; log:\n" + driver.tail());
+                        "the engine restarted the stage from its snapshot (killed at step " + killedAtStep + " of "
+                                + iterations + "; if the stage had already ended, the kill came too late); log:\n"
+                                + driver.tail());
             }
         }
         double[] a = ModelStore.load(work.resolve("undisturbed").toString()).network().parameters();
@@ -116,7 +128,7 @@ class ExecutorLossTest {
         Properties disturbed = load(work.resolve("run-disturbed.txt"));
         System.out.printf("executor (pid %d) killed at iteration %d of %d: max |weight difference| vs undisturbed = "
                         + "%s; training %s s vs %s s undisturbed; longest pause between rounds %s s vs %s s%n",
-                killedPid, killedAtStep, ITERATIONS, max, disturbed.getProperty("trainingSeconds"),
+                killedPid, killedAtStep, iterations, max, disturbed.getProperty("trainingSeconds"),
                 undisturbed.getProperty("trainingSeconds"), disturbed.getProperty("longestRoundSeconds"),
                 undisturbed.getProperty("longestRoundSeconds"));
         System.out.printf("after the kill: first round done %.2f s later; %d lost-task and %d lost-executor log lines%n",
