@@ -153,7 +153,8 @@ public final class CollectiveEngine implements PhaseEngine {
             CollectiveTask task = new CollectiveTask(rounds, groups, tracker.host(), tracker.port(), credentials,
                     runId, policy, timeoutMillis, new CollectiveTask.StallForTests(
                     launch == 0 ? (int) setting("spark.sparkmnist.test.stallTask", -1) : -1,
-                    (long) setting("spark.sparkmnist.test.stallStep", -1)));
+                    (long) setting("spark.sparkmnist.test.stallStep", -1),
+                    (long) setting("spark.sparkmnist.test.roundMillis", 0)));
             String description = String.format("spark-mnist phase %d/%d: collective SGD, %d iterations from %d, "
                             + "%d tasks x %d partitions", rounds.phaseIndex() + 1, rounds.phases(),
                     rounds.plan().iterations(), latest.get().phaseIteration(), groups.tasks(), groups.partitions());

@@ -165,20 +165,29 @@ final class CollectiveTask implements Serializable {
     }
 
     /**
-     * A test hook: in the stage's first attempt, task {@code rank} stops answering at global step {@code step}
-     * (sleeps), to check that its peers fail with a clear message after the exchange timeout and that the retried
-     * stage ends with the same weights. Off ({@code rank < 0}) unless a test sets
-     * {@code spark.sparkmnist.test.stallTask} and {@code spark.sparkmnist.test.stallStep}.
+     * Test hooks, off unless a test sets them. In the stage's first attempt, task {@code rank} stops answering at
+     * global step {@code step} (sleeps), to check that its peers fail with a clear message after the exchange
+     * timeout and that the retried stage ends with the same weights ({@code spark.sparkmnist.test.stallTask} and
+     * {@code spark.sparkmnist.test.stallStep}). Every round sleeps {@code roundMillis} first
+     * ({@code spark.sparkmnist.test.roundMillis}), so that a test killing an executor mid-stage gets a stage long
+     * enough to land in, however fast the machine; sleeping changes no arithmetic.
      */
-    record StallForTests(int rank, long step) implements Serializable {
+    record StallForTests(int rank, long step, long roundMillis) implements Serializable {
         void maybeStall(int me, int attempt, long globalStep) {
             if (me == rank && attempt == 0 && globalStep == step) {
-                try {
-                    Thread.sleep(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("stalled task interrupted", e);
-                }
+                sleep(Long.MAX_VALUE);
+            }
+            if (roundMillis > 0) {
+                sleep(roundMillis);
+            }
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stalled task interrupted", e);
             }
         }
     }

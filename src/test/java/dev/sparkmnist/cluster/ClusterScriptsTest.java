@@ -100,8 +100,9 @@ class ClusterScriptsTest {
                 String branch = e.containsKey("SPARK_HOME") ? "spark-submit branch" : "plain java branch";
                 String engine = e.containsKey("SPARK_HOME") ? "job" : "collective";
                 Path model = tmp.resolve("disturbed-" + branch.split(" ")[0]);
-                String log = trainLosingAnExecutor(e, workers, false, train(master, data, model, engine),
-                        tmp.resolve("disturbed-" + branch.split(" ")[0] + ".log"));
+                String[] cmd = train(master, data, model, engine);
+                String log = trainLosingAnExecutor(e, workers, false,
+                        engine.equals("job") ? cmd : withConf(cmd, SLOW_ROUNDS), tmp.resolve("disturbed-" + branch.split(" ")[0] + ".log"));
                 assertTrue(log.contains(branch), log);
                 if (engine.equals("job")) {
                     // Either the survivor had re-cached the lost block and drops it, or the block was still
@@ -119,12 +120,8 @@ class ClusterScriptsTest {
 
             // an executor lost for good: its worker goes too
             Path alone = tmp.resolve("never-replaced");
-            String[] cmd = train(master, data, alone, "collective");
-            String[] withStall = new String[cmd.length + 2];
-            withStall[0] = cmd[0];
-            withStall[1] = "--conf";
-            withStall[2] = "spark.sparkmnist.exchange.stallSeconds=5";
-            System.arraycopy(cmd, 1, withStall, 3, cmd.length - 1);
+            String[] withStall = withConf(withConf(train(master, data, alone, "collective"), SLOW_ROUNDS),
+                    "spark.sparkmnist.exchange.stallSeconds=5");
             String lostLog = trainLosingAnExecutor(env, workers, true, withStall, tmp.resolve("never-replaced.log"));
             assertTrue(lostLog.contains("1 task slots free for 2 partitions"), "finished on the one slot left: "
                     + lostLog);
@@ -160,6 +157,11 @@ class ClusterScriptsTest {
     }
 
     private static final long ITERATIONS = 150;
+    /**
+     * The collective engine's 150 rounds take well under a second here: 20 ms of sleep per round (a test hook that
+     * changes no arithmetic) keep its stage running for seconds after the kill sent a sixth of the way in.
+     */
+    private static final String SLOW_ROUNDS = "spark.sparkmnist.test.roundMillis=20";
     private static final Pattern PROGRESS = Pattern.compile("iteration (\\d+)/");
     private static final Pattern ROUND_TIMES = Pattern.compile("round time, median: [0-9.]+ s before the executor "
             + "loss \\(\\d+ rounds\\), [0-9.]+ s after the rebalance");
@@ -168,6 +170,16 @@ class ClusterScriptsTest {
         return new String[] {"./submit.sh", "--master", master, "train", "--data-dir", data.toString(), "--out",
             out.toString(), "--hidden", "8", "--iterations", Long.toString(ITERATIONS), "--local-steps", "1",
             "--batch-size", "32", "--partitions", "2", "--log-every", "10", "--seed", "3", "--engine", engine};
+    }
+
+    /** {@code cmd} ({@code ./submit.sh ...}) with {@code --conf conf} before its other arguments. */
+    private static String[] withConf(String[] cmd, String conf) {
+        String[] with = new String[cmd.length + 2];
+        with[0] = cmd[0];
+        with[1] = "--conf";
+        with[2] = conf;
+        System.arraycopy(cmd, 1, with, 3, cmd.length - 1);
+        return with;
     }
 
     /**
