@@ -26,8 +26,8 @@ import dev.sparkmnist.testing.SyntheticDigits;
 /**
  * Executor loss on a real multi-process cluster: Spark's {@code local-cluster[2,1,1024]} master runs a standalone
  * master and worker inside the driver JVM and each executor in its own JVM. The driver ({@link ExecutorLossDriver},
- * a child JVM of this test) trains the same configuration twice; during the second run, at about a third of the
- * way, the test kills one executor JVM with {@code kill -9}. Spark re-runs the lost tasks on the other executor
+ * a child JVM of this test) trains the same configuration twice; during the second run, a third of the way in (a
+ * fifth for the collective engine's longer run), the test kills one executor JVM with {@code kill -9}. Spark re-runs the lost tasks on the other executor
  * (drawing the same keyed batches), rebuilds the lost cached blocks from the IDX files and the worker starts a
  * replacement executor. The run must finish with exactly the weights of the undisturbed run. It runs once per
  * engine: the job-per-round engine re-runs the lost tasks; the collective engine's barrier stage fails as a whole
