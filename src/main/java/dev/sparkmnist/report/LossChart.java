@@ -3,6 +3,7 @@ package dev.sparkmnist.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,12 +18,15 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
+import dev.sparkmnist.train.Convergence.PhaseRun;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
 
 /**
  * The training curves: mean batch loss against iteration (one colour per phase, left axis) and, when it was
  * measured, sampled test accuracy (right axis, in percent), with a dashed line where each later phase begins.
+ * When the convergence check ({@code --tol}) stopped the run, the lines sit where the phases really began, a
+ * skipped phase has none, and one more marks the stop.
  */
 public final class LossChart {
     public static final int WIDTH = 900;
@@ -35,15 +39,34 @@ public final class LossChart {
     }
 
     /**
+     * A dashed line across the chart.
+     *
+     * @param iteration where it stands
+     * @param label     what it says
+     * @param stop      true for the line where the convergence check stopped training, false for a phase's start
+     */
+    record Mark(long iteration, String label, boolean stop) {
+    }
+
+    /** The chart for one run that ran every phase as configured. */
+    public static JFreeChart chart(List<PhaseConfig> phases, List<LossPoint> loss, List<AccuracyPoint> accuracy,
+                                   int sample) {
+        return chart(phases, List.of(), loss, accuracy, sample);
+    }
+
+    /**
      * The chart for one run.
      *
      * @param phases   the run's phases, in order (their iteration counts place the phase marks)
+     * @param stopped  what each of {@code phases} ran when the convergence check stopped the run
+     *                 ({@link dev.sparkmnist.train.Convergence#stoppedPhases}), which then places the marks; empty
+     *                 (or of another length) when every phase ran as configured
      * @param loss     logged loss points
      * @param accuracy sampled test accuracy points, possibly empty
      * @param sample   records in the accuracy sample, for the legend
      */
-    public static JFreeChart chart(List<PhaseConfig> phases, List<LossPoint> loss, List<AccuracyPoint> accuracy,
-                                   int sample) {
+    public static JFreeChart chart(List<PhaseConfig> phases, List<PhaseRun> stopped, List<LossPoint> loss,
+                                   List<AccuracyPoint> accuracy, int sample) {
         XYSeriesCollection lossSeries = new XYSeriesCollection();
         XYLineAndShapeRenderer lossRenderer = new XYLineAndShapeRenderer(true, false);
         int phaseCount = Math.max(phases.size(), loss.stream().mapToInt(LossPoint::phase).max().orElse(0) + 1);
@@ -88,19 +111,16 @@ public final class LossChart {
             plot.mapDatasetToRangeAxis(1, 1);
         }
 
-        long start = 0;
-        for (int p = 0; p < phases.size(); p++) {
-            if (p > 0) {
-                ValueMarker m = new ValueMarker(start, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
-                        BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-                m.setLabel(String.format(Locale.ROOT, "phase %d: lr %s, lambda %s", p + 1,
-                        compact(phases.get(p).learningRate()), compact(phases.get(p).lambda())));
-                m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-                m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-                m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-                plot.addDomainMarker(m);
-            }
-            start += phases.get(p).iterations();
+        for (Mark mark : marks(phases, stopped)) {
+            ValueMarker m = new ValueMarker(mark.iteration(), Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            m.setLabel(mark.label());
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            // The stop is the last point: its label goes to the left of the line, at the bottom, clear of the
+            // phase labels at the top.
+            m.setLabelAnchor(mark.stop() ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_RIGHT);
+            m.setLabelTextAnchor(mark.stop() ? TextAnchor.BOTTOM_RIGHT : TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(m);
         }
         JFreeChart chart = new JFreeChart("Training loss" + (accuracy.isEmpty() ? "" : " and test accuracy"),
                 JFreeChart.DEFAULT_TITLE_FONT, plot, true);
@@ -108,11 +128,39 @@ public final class LossChart {
         return chart;
     }
 
-    /** The PNG of {@link #chart}. */
+    /**
+     * The marks of {@link #chart}: where each later phase began (by the configured iteration counts, or by what
+     * ran when {@code stopped} has one entry per phase; a skipped phase began nowhere), then where the convergence
+     * check stopped training.
+     */
+    static List<Mark> marks(List<PhaseConfig> phases, List<PhaseRun> stopped) {
+        boolean ran = !stopped.isEmpty() && stopped.size() == phases.size();
+        List<Mark> marks = new ArrayList<>();
+        long start = 0;
+        for (int p = 0; p < phases.size(); p++) {
+            if (p > 0 && !(ran && stopped.get(p).run() == 0)) {
+                marks.add(new Mark(start, String.format(Locale.ROOT, "phase %d: lr %s, lambda %s", p + 1,
+                        compact(phases.get(p).learningRate()), compact(phases.get(p).lambda())), false));
+            }
+            start += ran ? stopped.get(p).run() : phases.get(p).iterations();
+        }
+        if (ran) {
+            marks.add(new Mark(start, "stopped by --tol", true));
+        }
+        return marks;
+    }
+
+    /** The PNG of {@link #chart}, for a run that ran every phase as configured. */
     public static byte[] png(List<PhaseConfig> phases, List<LossPoint> loss, List<AccuracyPoint> accuracy,
                              int sample) {
+        return png(phases, List.of(), loss, accuracy, sample);
+    }
+
+    /** The PNG of {@link #chart(List, List, List, List, int)}. */
+    public static byte[] png(List<PhaseConfig> phases, List<PhaseRun> stopped, List<LossPoint> loss,
+                             List<AccuracyPoint> accuracy, int sample) {
         Png.ensureHeadless();
-        return Png.encode(chart(phases, loss, accuracy, sample), WIDTH, HEIGHT);
+        return Png.encode(chart(phases, stopped, loss, accuracy, sample), WIDTH, HEIGHT);
     }
 
     private static String compact(double v) {

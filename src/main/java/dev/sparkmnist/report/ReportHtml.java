@@ -11,6 +11,8 @@ import dev.sparkmnist.data.InputScaling;
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.train.Convergence;
+import dev.sparkmnist.train.Convergence.PhaseRun;
 import dev.sparkmnist.train.PhaseConfig;
 
 /**
@@ -76,6 +78,8 @@ final class ReportHtml {
         picture(h, pictures, RunReport.LOSS_PNG, "Training curves",
                 "Mean batch loss per logged interval (the first point is the first Spark job's steps), one colour "
                         + "per phase; dashed lines mark where a phase starts."
+                        + (r.stoppedPhases().isEmpty() ? "" : " The last one marks where the convergence check "
+                        + "(--tol) stopped training; a skipped phase has none.")
                         + (r.curves() != null && !r.curves().accuracy().isEmpty()
                         ? " Red: test accuracy on the first " + r.curves().accuracySample() + " test records." : ""));
         picture(h, pictures, RunReport.CONFUSION_PNG, "Confusion matrix",
@@ -147,11 +151,16 @@ final class ReportHtml {
         h.append("</table>\n");
         List<PhaseConfig> phases = m.phases();
         if (phases != null && !phases.isEmpty()) {
+            // The record covers this run's phases, the last ones (a continued model's earlier phases come first).
+            List<PhaseRun> ran = Convergence.stoppedPhases(m.metrics());
+            int first = ran.size() <= phases.size() ? phases.size() - ran.size() : phases.size();
             h.append("<table>\n<tr><th>phase</th><th>iterations</th><th>batch</th><th>lr</th><th>lambda</th>"
                     + "<th>momentum</th><th>local steps</th><th class=\"k\">schedule</th></tr>\n");
             for (int i = 0; i < phases.size(); i++) {
                 PhaseConfig p = phases.get(i);
-                h.append("<tr><td>").append(i + 1).append("</td><td>").append(p.iterations()).append("</td><td>")
+                h.append("<tr><td>").append(i + 1).append("</td><td>")
+                        .append(i >= first ? iterationsRun(ran.get(i - first)) : Long.toString(p.iterations()))
+                        .append("</td><td>")
                         .append(p.batchSize()).append("</td><td>").append(p.learningRate()).append("</td><td>")
                         .append(p.lambda()).append("</td><td>").append(p.momentum()).append("</td><td>")
                         .append(p.localSteps()).append("</td><td class=\"k\">")
@@ -159,6 +168,14 @@ final class ReportHtml {
             }
             h.append("</table>\n");
         }
+    }
+
+    /**
+     * The iterations cell of a phase of a run the convergence check stopped: iterations run of planned and how the
+     * phase ended, e.g. "300 of 1,000 (converged)", "0 of 500 (skipped)".
+     */
+    static String iterationsRun(PhaseRun run) {
+        return String.format(Locale.ROOT, "%,d of %,d (%s)", run.run(), run.planned(), esc(run.end()));
     }
 
     private static void row(StringBuilder h, String key, String value) {

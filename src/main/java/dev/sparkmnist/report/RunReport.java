@@ -13,6 +13,8 @@ import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
 import dev.sparkmnist.fetch.MnistIdentity;
 import dev.sparkmnist.fs.UserFiles;
 import dev.sparkmnist.model.ModelMetadata;
+import dev.sparkmnist.train.Convergence;
+import dev.sparkmnist.train.Convergence.PhaseRun;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
 
@@ -103,11 +105,24 @@ public record RunReport(String title, ModelMetadata model, Metrics metrics, Curv
         }
     }
 
+    /**
+     * What each of the curves' phases ran when the convergence check ({@code --tol}) stopped the run, as the
+     * model's {@code metrics.convergence} records it; empty when every phase ran as configured, or there are no
+     * curves or no record of theirs.
+     */
+    List<PhaseRun> stoppedPhases() {
+        if (curves == null || model == null) {
+            return List.of();
+        }
+        List<PhaseRun> ran = Convergence.stoppedPhases(model.metrics());
+        return ran.size() == curves.phases().size() ? ran : List.of();
+    }
+
     /** Every file of the report, name to content, {@code report.html} last. */
     public Map<String, byte[]> files() {
         Map<String, byte[]> files = new LinkedHashMap<>();
         if (curves != null && !curves.loss().isEmpty()) {
-            files.put(LOSS_PNG, LossChart.png(curves.phases(), curves.loss(), curves.accuracy(),
+            files.put(LOSS_PNG, LossChart.png(curves.phases(), stoppedPhases(), curves.loss(), curves.accuracy(),
                     curves.accuracySample()));
         }
         ClassNames names = classNames();

@@ -90,14 +90,51 @@ public record Convergence(double epochLossSum, long epochSteps, long epochs, dou
             long planned = config.scaleOut().plan(config.phases().get(i), partitions).iterations();
             boolean stopped = c.converged() && i == end.phase();
             boolean skipped = c.converged() && i > end.phase();
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("iterationsPlanned", planned);
-            p.put("iterationsRun", skipped ? 0 : stopped ? end.phaseIteration() : planned);
-            p.put("end", skipped ? "skipped" : stopped ? "converged" : "completed");
-            phases.add(p);
+            phases.add(new PhaseRun(planned, skipped ? 0 : stopped ? end.phaseIteration() : planned,
+                    skipped ? "skipped" : stopped ? "converged" : "completed").toJson());
         }
         m.put("phases", phases);
         return m;
+    }
+
+    /**
+     * The phases of a run the check stopped, as its {@code metrics} record them ({@link #summary}, whether put there
+     * by {@link #record} or read back from {@code model.json}), in order; empty when the metrics hold no summary, the
+     * check did not stop the run (every phase ran as planned), or the summary is not of this shape.
+     */
+    public static List<PhaseRun> stoppedPhases(Map<String, Object> metrics) {
+        if (metrics == null || !(metrics.get("convergence") instanceof Map<?, ?> c)
+                || !Boolean.TRUE.equals(c.get("converged")) || !(c.get("phases") instanceof List<?> phases)) {
+            return List.of();
+        }
+        List<PhaseRun> out = new ArrayList<>();
+        for (Object o : phases) {
+            if (!(o instanceof Map<?, ?> p) || !(p.get("iterationsPlanned") instanceof Number planned)
+                    || !(p.get("iterationsRun") instanceof Number run) || !(p.get("end") instanceof String how)) {
+                return List.of();
+            }
+            out.add(new PhaseRun(planned.longValue(), run.longValue(), how));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * What one phase of a finished run did, an entry of {@link #summary}'s {@code phases}: so a report can show
+     * what ran rather than what was configured.
+     *
+     * @param planned iterations the phase was to run, as it runs on the run's partitions
+     * @param run     iterations it ran: {@code planned}, fewer when the check stopped it, 0 when skipped
+     * @param end     {@code completed}, {@code converged} (the check stopped it) or {@code skipped} (after a stop)
+     */
+    public record PhaseRun(long planned, long run, String end) {
+        /** The entry as {@code model.json} holds it. */
+        Map<String, Object> toJson() {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("iterationsPlanned", planned);
+            p.put("iterationsRun", run);
+            p.put("end", end);
+            return p;
+        }
     }
 
     /** Puts {@code summary} ({@link #summary}) into a finished run's {@code metrics} as {@code convergence}. */
