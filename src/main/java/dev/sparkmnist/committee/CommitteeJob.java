@@ -45,6 +45,7 @@ import dev.sparkmnist.report.RunReport;
 import dev.sparkmnist.train.BatchSampler;
 import dev.sparkmnist.train.Convergence;
 import dev.sparkmnist.train.InvalidConfigException;
+import dev.sparkmnist.train.RunPlan;
 import dev.sparkmnist.train.TrainingConfig;
 
 /**
@@ -169,6 +170,7 @@ public final class CommitteeJob {
             TrainingConfig config = m.config(base);
             Map<String, Object> memberSummary = new LinkedHashMap<>(mm.summary());
             memberSummary.put("trainingSeconds", o.seconds());
+            RunPlan.of(config, 1).record(memberSummary);
             Convergence.record(memberSummary, o.convergence());
             members.add(new SavedModel(networks.get(o.index()), metadata(sc, spec, config, names, networks.get(
                     o.index()).sizes(), memberSummary, sums, o.seconds(), ModelMetadata.WEIGHT_FILES)));
@@ -184,6 +186,7 @@ public final class CommitteeJob {
         CommitteeInfo info = new CommitteeInfo(chosen.word(), CHOSEN_BY, measured, entries);
         Map<String, Object> summary = new LinkedHashMap<>(metrics.summary());
         summary.put("trainingSeconds", trainingSeconds);
+        RunPlan.of(base, 1).record(summary); // every member runs base's phases on one partition
         summary.put("combination", chosen.word());
         summary.put("memberTestAccuracy", memberMetrics.stream().map(x -> x.test().accuracy()).toList());
         ModelMetadata meta = metadata(sc, spec, base, names, networks.get(0).sizes(), summary, sums,

@@ -43,6 +43,7 @@ import dev.sparkmnist.train.DistributedTrainer;
 import dev.sparkmnist.train.LearningRateSchedule;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger;
+import dev.sparkmnist.train.RunPlan;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingState;
 
@@ -336,6 +337,7 @@ public final class MnistMlpClassifier
         metrics.put("trainAccuracy", train.accuracy());
         metrics.put("trainingRecords", records);
         metrics.put("trainingSeconds", seconds);
+        RunPlan.of(config, config.partitions()).record(metrics);
         Convergence.record(metrics, Convergence.summary(config, config.partitions(), end));
         LayerSizes s = end.network().sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,

@@ -27,10 +27,11 @@ import dev.sparkmnist.train.PhaseConfig;
  *                       and standard deviation for standard; null in older models
  * @param classNames     one name per output class, or null for the class numbers (MNIST's digits)
  * @param dataDir        the data folder trained on, or null in older models
- * @param phases         every phase the weights went through, oldest first
+ * @param phases         every phase the weights went through, oldest first, as configured
  * @param continuedFrom  the model directory training started from, or null when initialised from the seed
  * @param metrics        train/test accuracy and the like (with {@code --validation}: the held-out records and
- *                       their accuracy)
+ *                       their accuracy; under {@code plan}, how this run's phases, the last of {@code phases}, ran
+ *                       on its partitions: {@link dev.sparkmnist.train.RunPlan})
  * @param augmentation   the distortions the training images went through on the fly in the run that wrote this
  *                       model ({@code rotation=...,alpha=...,sigma=...}), or null (left out of the file) for none
  */

@@ -47,6 +47,7 @@ import dev.sparkmnist.train.InvalidConfigException;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.TaskClock;
 import dev.sparkmnist.train.ProgressLogger;
+import dev.sparkmnist.train.RunPlan;
 import dev.sparkmnist.train.TrainingConfig;
 import dev.sparkmnist.train.TrainingDivergedException;
 import dev.sparkmnist.train.TrainingListener;
@@ -347,6 +348,7 @@ public final class TrainingJob {
         phases.addAll(spec.config().phases());
         Map<String, Object> m = new LinkedHashMap<>(metrics.summary());
         m.put("trainingSeconds", trainingSeconds);
+        RunPlan.of(config, partitions).record(m);
         Convergence.record(m, Convergence.summary(config, partitions, end));
         LayerSizes s = end.network().sizes();
         return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION,

@@ -21,12 +21,14 @@ import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
 import dev.sparkmnist.train.Convergence.PhaseRun;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
+import dev.sparkmnist.train.RunPlan;
 
 /**
  * The training curves: mean batch loss against iteration (one colour per phase, left axis) and, when it was
  * measured, sampled test accuracy (right axis, in percent), with a dashed line where each later phase begins.
- * When the convergence check ({@code --tol}) stopped the run, the lines sit where the phases really began, a
- * skipped phase has none, and one more marks the stop.
+ * The lines sit where the phases began as they ran: by the iterations of the run's plan when a phase ran with
+ * another batch and iteration count than configured ({@link RunPlan}), and when the convergence check
+ * ({@code --tol}) stopped the run, by the iterations run, with none for a skipped phase and one more at the stop.
  */
 public final class LossChart {
     public static final int WIDTH = 900;
@@ -51,22 +53,24 @@ public final class LossChart {
     /** The chart for one run that ran every phase as configured. */
     public static JFreeChart chart(List<PhaseConfig> phases, List<LossPoint> loss, List<AccuracyPoint> accuracy,
                                    int sample) {
-        return chart(phases, List.of(), loss, accuracy, sample);
+        return chart(phases, List.of(), List.of(), loss, accuracy, sample);
     }
 
     /**
      * The chart for one run.
      *
      * @param phases   the run's phases, in order (their iteration counts place the phase marks)
+     * @param planned  each of {@code phases} as it ran on the run's partitions ({@link RunPlan#phasesOf}), whose
+     *                 iteration counts then place the marks; empty (or of another length) when unknown
      * @param stopped  what each of {@code phases} ran when the convergence check stopped the run
      *                 ({@link dev.sparkmnist.train.Convergence#stoppedPhases}), which then places the marks; empty
-     *                 (or of another length) when every phase ran as configured
+     *                 (or of another length) when every phase ran all its iterations
      * @param loss     logged loss points
      * @param accuracy sampled test accuracy points, possibly empty
      * @param sample   records in the accuracy sample, for the legend
      */
-    public static JFreeChart chart(List<PhaseConfig> phases, List<PhaseRun> stopped, List<LossPoint> loss,
-                                   List<AccuracyPoint> accuracy, int sample) {
+    public static JFreeChart chart(List<PhaseConfig> phases, List<RunPlan.Phase> planned, List<PhaseRun> stopped,
+                                   List<LossPoint> loss, List<AccuracyPoint> accuracy, int sample) {
         XYSeriesCollection lossSeries = new XYSeriesCollection();
         XYLineAndShapeRenderer lossRenderer = new XYLineAndShapeRenderer(true, false);
         int phaseCount = Math.max(phases.size(), loss.stream().mapToInt(LossPoint::phase).max().orElse(0) + 1);
@@ -111,7 +115,7 @@ public final class LossChart {
             plot.mapDatasetToRangeAxis(1, 1);
         }
 
-        for (Mark mark : marks(phases, stopped)) {
+        for (Mark mark : marks(phases, planned, stopped)) {
             ValueMarker m = new ValueMarker(mark.iteration(), Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
                     BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             m.setLabel(mark.label());
@@ -129,12 +133,13 @@ public final class LossChart {
     }
 
     /**
-     * The marks of {@link #chart}: where each later phase began (by the configured iteration counts, or by what
-     * ran when {@code stopped} has one entry per phase; a skipped phase began nowhere), then where the convergence
-     * check stopped training.
+     * The marks of {@link #chart}: where each later phase began, then where the convergence check stopped training.
+     * A phase's length is what it ran when {@code stopped} has one entry per phase (a skipped phase began nowhere),
+     * else its planned iterations when {@code planned} has one entry per phase, else its configured iterations.
      */
-    static List<Mark> marks(List<PhaseConfig> phases, List<PhaseRun> stopped) {
+    static List<Mark> marks(List<PhaseConfig> phases, List<RunPlan.Phase> planned, List<PhaseRun> stopped) {
         boolean ran = !stopped.isEmpty() && stopped.size() == phases.size();
+        boolean plan = planned.size() == phases.size();
         List<Mark> marks = new ArrayList<>();
         long start = 0;
         for (int p = 0; p < phases.size(); p++) {
@@ -142,7 +147,7 @@ public final class LossChart {
                 marks.add(new Mark(start, String.format(Locale.ROOT, "phase %d: lr %s, lambda %s", p + 1,
                         compact(phases.get(p).learningRate()), compact(phases.get(p).lambda())), false));
             }
-            start += ran ? stopped.get(p).run() : phases.get(p).iterations();
+            start += ran ? stopped.get(p).run() : plan ? planned.get(p).iterations() : phases.get(p).iterations();
         }
         if (ran) {
             marks.add(new Mark(start, "stopped by --tol", true));
@@ -153,14 +158,14 @@ public final class LossChart {
     /** The PNG of {@link #chart}, for a run that ran every phase as configured. */
     public static byte[] png(List<PhaseConfig> phases, List<LossPoint> loss, List<AccuracyPoint> accuracy,
                              int sample) {
-        return png(phases, List.of(), loss, accuracy, sample);
+        return png(phases, List.of(), List.of(), loss, accuracy, sample);
     }
 
-    /** The PNG of {@link #chart(List, List, List, List, int)}. */
-    public static byte[] png(List<PhaseConfig> phases, List<PhaseRun> stopped, List<LossPoint> loss,
-                             List<AccuracyPoint> accuracy, int sample) {
+    /** The PNG of {@link #chart(List, List, List, List, List, int)}. */
+    public static byte[] png(List<PhaseConfig> phases, List<RunPlan.Phase> planned, List<PhaseRun> stopped,
+                             List<LossPoint> loss, List<AccuracyPoint> accuracy, int sample) {
         Png.ensureHeadless();
-        return Png.encode(chart(phases, stopped, loss, accuracy, sample), WIDTH, HEIGHT);
+        return Png.encode(chart(phases, planned, stopped, loss, accuracy, sample), WIDTH, HEIGHT);
     }
 
     private static String compact(double v) {

@@ -14,6 +14,7 @@ import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.train.Convergence;
 import dev.sparkmnist.train.Convergence.PhaseRun;
 import dev.sparkmnist.train.PhaseConfig;
+import dev.sparkmnist.train.RunPlan;
 
 /**
  * The report page: a self-contained HTML file (inline CSS, no scripts, no network) that shows the run's pictures
@@ -151,19 +152,25 @@ final class ReportHtml {
         h.append("</table>\n");
         List<PhaseConfig> phases = m.phases();
         if (phases != null && !phases.isEmpty()) {
-            // The record covers this run's phases, the last ones (a continued model's earlier phases come first).
             List<PhaseRun> ran = Convergence.stoppedPhases(m.metrics());
-            int first = ran.size() <= phases.size() ? phases.size() - ran.size() : phases.size();
+            List<RunPlan.Phase> planned = RunPlan.phasesOf(m.metrics());
             h.append("<table>\n<tr><th>phase</th><th>iterations</th><th>batch</th><th>lr</th><th>lambda</th>"
                     + "<th>momentum</th><th>local steps</th><th class=\"k\">schedule</th></tr>\n");
             for (int i = 0; i < phases.size(); i++) {
                 PhaseConfig p = phases.get(i);
+                PhaseRun run = ofThisRun(ran, i, phases.size());
+                RunPlan.Phase plan = ofThisRun(planned, i, phases.size());
+                boolean changed = plan != null && !plan.asConfigured(p);
                 h.append("<tr><td>").append(i + 1).append("</td><td>")
-                        .append(i >= first ? iterationsRun(ran.get(i - first)) : Long.toString(p.iterations()))
+                        .append(run != null ? iterationsRun(run, p.iterations())
+                                : changed ? iterationsPlanned(plan, p) : Long.toString(p.iterations()))
                         .append("</td><td>")
-                        .append(p.batchSize()).append("</td><td>").append(p.learningRate()).append("</td><td>")
+                        .append(changed ? batchPlanned(plan, p) : Integer.toString(p.batchSize()))
+                        .append("</td><td>").append(p.learningRate()).append("</td><td>")
                         .append(p.lambda()).append("</td><td>").append(p.momentum()).append("</td><td>")
-                        .append(p.localSteps()).append("</td><td class=\"k\">")
+                        .append(changed && p.localSteps() == 0 ? plan.localSteps() + " (auto)"
+                                : Integer.toString(p.localSteps()))
+                        .append("</td><td class=\"k\">")
                         .append(p.schedule().name().toLowerCase(Locale.ROOT)).append("</td></tr>\n");
             }
             h.append("</table>\n");
@@ -171,11 +178,38 @@ final class ReportHtml {
     }
 
     /**
-     * The iterations cell of a phase of a run the convergence check stopped: iterations run of planned and how the
-     * phase ended, e.g. "300 of 1,000 (converged)", "0 of 500 (skipped)".
+     * Row {@code row} of {@code rows}' entry in a record of this run's phases, which are the last ones (a continued
+     * model's earlier phases come first); null for an earlier phase, or when the record has more entries than rows.
      */
-    static String iterationsRun(PhaseRun run) {
-        return String.format(Locale.ROOT, "%,d of %,d (%s)", run.run(), run.planned(), esc(run.end()));
+    private static <T> T ofThisRun(List<T> thisRun, int row, int rows) {
+        int first = rows - thisRun.size();
+        return first >= 0 && row >= first ? thisRun.get(row - first) : null;
+    }
+
+    /**
+     * The iterations cell of a phase of a run the convergence check stopped: iterations run of planned and how the
+     * phase ended, e.g. "300 of 1,000 (converged)", "0 of 500 (skipped)", and the configured iterations when the
+     * plan had others, e.g. "20 of 2,930 (converged; configured 23,438)".
+     */
+    static String iterationsRun(PhaseRun run, long configured) {
+        return String.format(Locale.ROOT, "%,d of %,d (%s%s)", run.run(), run.planned(), esc(run.end()),
+                run.planned() == configured ? "" : String.format(Locale.ROOT, "; configured %,d", configured));
+    }
+
+    /** The iterations cell of a phase planned with other iterations than configured: "2,930 (configured 23,438)". */
+    static String iterationsPlanned(RunPlan.Phase plan, PhaseConfig configured) {
+        return String.format(Locale.ROOT, "%,d (configured %,d)", plan.iterations(), configured.iterations());
+    }
+
+    /**
+     * The batch cell of a phase that ran with another batch than configured: the global batch, how it was made up
+     * when each partition drew its own batch, and the configured batch, e.g. "2,048 (configured 256)",
+     * "128 = 2 \u00d7 64 (configured 50)".
+     */
+    static String batchPlanned(RunPlan.Phase plan, PhaseConfig configured) {
+        return String.format(Locale.ROOT, "%,d%s (configured %,d)", plan.globalBatch(), plan.partitionBatch() > 0
+                ? String.format(Locale.ROOT, " = %d \u00d7 %,d", plan.globalBatch() / plan.partitionBatch(),
+                plan.partitionBatch()) : "", configured.batchSize());
     }
 
     private static void row(StringBuilder h, String key, String value) {

@@ -3,6 +3,7 @@ package dev.sparkmnist.report;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.hadoop.fs.Path;
 
@@ -17,6 +18,7 @@ import dev.sparkmnist.train.Convergence;
 import dev.sparkmnist.train.Convergence.PhaseRun;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
+import dev.sparkmnist.train.RunPlan;
 
 /**
  * The pictures and the page a person looks at after a run: {@code loss.png} (when there are curves),
@@ -111,19 +113,32 @@ public record RunReport(String title, ModelMetadata model, Metrics metrics, Curv
      * curves or no record of theirs.
      */
     List<PhaseRun> stoppedPhases() {
+        return perCurvePhase(Convergence::stoppedPhases);
+    }
+
+    /**
+     * How each of the curves' phases ran on the run's partitions, as the model's {@code metrics.plan} records it
+     * ({@link RunPlan}); empty when there are no curves or no record of theirs (a model written before it).
+     */
+    List<RunPlan.Phase> plannedPhases() {
+        return perCurvePhase(RunPlan::phasesOf);
+    }
+
+    /** What {@code record} reads from the model's metrics, when it holds one entry per curve phase; else none. */
+    private <T> List<T> perCurvePhase(Function<Map<String, Object>, List<T>> record) {
         if (curves == null || model == null) {
             return List.of();
         }
-        List<PhaseRun> ran = Convergence.stoppedPhases(model.metrics());
-        return ran.size() == curves.phases().size() ? ran : List.of();
+        List<T> perPhase = record.apply(model.metrics());
+        return perPhase.size() == curves.phases().size() ? perPhase : List.of();
     }
 
     /** Every file of the report, name to content, {@code report.html} last. */
     public Map<String, byte[]> files() {
         Map<String, byte[]> files = new LinkedHashMap<>();
         if (curves != null && !curves.loss().isEmpty()) {
-            files.put(LOSS_PNG, LossChart.png(curves.phases(), stoppedPhases(), curves.loss(), curves.accuracy(),
-                    curves.accuracySample()));
+            files.put(LOSS_PNG, LossChart.png(curves.phases(), plannedPhases(), stoppedPhases(), curves.loss(),
+                    curves.accuracy(), curves.accuracySample()));
         }
         ClassNames names = classNames();
         if (metrics.test() != null) {

@@ -1,16 +1,20 @@
 package dev.sparkmnist.report;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator.Mistake;
+import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.eval.SampledTestAccuracy.AccuracyPoint;
+import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.train.PhaseConfig;
 import dev.sparkmnist.train.ProgressLogger.LossPoint;
 
-/** Made-up but plausible inputs for report tests that need no Spark. */
+/** Made-up but plausible inputs, and reports made of them, for report tests that need no Spark. */
 final class ReportFixtures {
     private ReportFixtures() {
     }
@@ -25,6 +29,25 @@ final class ReportFixtures {
             }
         }
         return new ConfusionMatrix(10, counts);
+    }
+
+    /** A 784-8-10 model's description with {@code phases} and a run's {@code metrics}. */
+    static ModelMetadata model(List<PhaseConfig> phases, Map<String, Object> metrics) {
+        return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION, new int[] {784, 8, 10}, "tanh",
+                "softmax", "standard", 1, phases, null, null, metrics, "test", "4.2.0", "2025-01-01T00:00:00Z",
+                ModelMetadata.WEIGHT_FILES);
+    }
+
+    /** A training run's report on {@code model}, whose run trained {@code runPhases} ({@link #loss()}'s curve). */
+    static RunReport report(ModelMetadata model, List<PhaseConfig> runPhases) {
+        return new RunReport("train", model, new Metrics(null, confusion(1)),
+                new RunReport.Curves(runPhases, loss(), List.of(), 0), List.of(), 28, 28);
+    }
+
+    /** The page of {@link #report}, with a loss chart. */
+    static String page(ModelMetadata model, List<PhaseConfig> runPhases) {
+        return new String(ReportHtml.render(report(model, runPhases), List.of(RunReport.LOSS_PNG)),
+                StandardCharsets.UTF_8);
     }
 
     static List<PhaseConfig> phases() {

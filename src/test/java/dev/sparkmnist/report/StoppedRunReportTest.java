@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,6 @@ import org.jfree.chart.ui.Layer;
 import org.junit.jupiter.api.Test;
 
 import dev.sparkmnist.data.InputScaling;
-import dev.sparkmnist.eval.Metrics;
-import dev.sparkmnist.model.ModelMetadata;
 import dev.sparkmnist.nn.LayerSizes;
 import dev.sparkmnist.nn.Network;
 import dev.sparkmnist.train.Convergence;
@@ -36,28 +33,28 @@ class StoppedRunReportTest {
 
     @Test
     void marksSitWhereThePhasesRanAndTheStop() {
-        assertEquals(List.of(600L), iterations(LossChart.marks(PHASES, List.of())),
+        assertEquals(List.of(600L), iterations(LossChart.marks(PHASES, List.of(), List.of())),
                 "no stop: phase 2 starts after phase 1's configured 600");
 
-        List<LossChart.Mark> inTwo = LossChart.marks(PHASES, List.of(new PhaseRun(600, 600, "completed"),
-                new PhaseRun(400, 150, "converged")));
+        List<LossChart.Mark> inTwo = LossChart.marks(PHASES, List.of(),
+                List.of(new PhaseRun(600, 600, "completed"), new PhaseRun(400, 150, "converged")));
         assertEquals(List.of(600L, 750L), iterations(inTwo));
         assertEquals(List.of(false, true), inTwo.stream().map(LossChart.Mark::stop).toList());
 
-        List<LossChart.Mark> inOne = LossChart.marks(PHASES, List.of(new PhaseRun(600, 300, "converged"),
-                new PhaseRun(400, 0, "skipped")));
+        List<LossChart.Mark> inOne = LossChart.marks(PHASES, List.of(),
+                List.of(new PhaseRun(600, 300, "converged"), new PhaseRun(400, 0, "skipped")));
         assertEquals(List.of(300L), iterations(inOne), "phase 2 never started: only the stop at 300");
         assertTrue(inOne.get(0).stop());
 
         // Iterations as they ran (here a larger global batch halved them), not the configured counts.
-        assertEquals(List.of(300L, 350L), iterations(LossChart.marks(PHASES, List.of(
+        assertEquals(List.of(300L, 350L), iterations(LossChart.marks(PHASES, List.of(), List.of(
                 new PhaseRun(300, 300, "completed"), new PhaseRun(200, 50, "converged")))));
     }
 
     @Test
     void theChartDrawsTheMarksOfWhatRan() {
         List<PhaseRun> stopped = Convergence.stoppedPhases(stoppedMetrics(PHASES, 1, 150));
-        var plot = LossChart.chart(PHASES, stopped, ReportFixtures.loss(), List.of(), 0).getXYPlot();
+        var plot = LossChart.chart(PHASES, List.of(), stopped, ReportFixtures.loss(), List.of(), 0).getXYPlot();
         List<Double> at = new ArrayList<>();
         for (Object m : plot.getDomainMarkers(Layer.FOREGROUND)) {
             at.add(((ValueMarker) (Marker) m).getValue());
@@ -72,14 +69,14 @@ class StoppedRunReportTest {
         // A continued model: an earlier run's phase first, then this run's two; the check stopped phase 2 of 2.
         List<PhaseConfig> all = new ArrayList<>(List.of(PhaseConfig.plain(1000, 100, 0.1, 0)));
         all.addAll(PHASES);
-        String html = page(model(all, stoppedMetrics(PHASES, 1, 150)), PHASES);
+        String html = ReportFixtures.page(ReportFixtures.model(all, stoppedMetrics(PHASES, 1, 150)), PHASES);
         assertTrue(html.contains("<td>1000</td>"), "the earlier run's phase stays as configured: " + html);
         assertTrue(html.contains("<td>600 of 600 (completed)</td>"), html);
         assertTrue(html.contains("<td>150 of 400 (converged)</td>"), html);
         assertFalse(html.contains("<td>400</td>"), "the stopped phase's configured count alone: " + html);
         assertTrue(html.contains("stopped training"), "the caption names the stop mark");
 
-        String inOne = page(model(PHASES, stoppedMetrics(PHASES, 0, 300)), PHASES);
+        String inOne = ReportFixtures.page(ReportFixtures.model(PHASES, stoppedMetrics(PHASES, 0, 300)), PHASES);
         assertTrue(inOne.contains("<td>300 of 600 (converged)</td>"), inOne);
         assertTrue(inOne.contains("<td>0 of 400 (skipped)</td>"), inOne);
     }
@@ -92,8 +89,8 @@ class StoppedRunReportTest {
                 new double[net.parameters().length])));
         assertTrue(ranAll.containsKey("convergence"), "a tolerance that never stopped the run is recorded");
         assertEquals(List.of(), Convergence.stoppedPhases(ranAll));
-        String withRecord = page(model(PHASES, ranAll), PHASES);
-        String without = page(model(PHASES, new LinkedHashMap<>()), PHASES);
+        String withRecord = ReportFixtures.page(ReportFixtures.model(PHASES, ranAll), PHASES);
+        String without = ReportFixtures.page(ReportFixtures.model(PHASES, new LinkedHashMap<>()), PHASES);
         assertEquals(without, withRecord);
         assertTrue(without.contains("<td>600</td>") && without.contains("<td>400</td>"), without);
         assertFalse(without.contains("(completed)"), without);
@@ -116,17 +113,5 @@ class StoppedRunReportTest {
         Map<String, Object> metrics = new LinkedHashMap<>();
         Convergence.record(metrics, Convergence.summary(config(phases), 2, end));
         return metrics;
-    }
-
-    private static ModelMetadata model(List<PhaseConfig> phases, Map<String, Object> metrics) {
-        return new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.FORMAT_VERSION, new int[] {784, 8, 10}, "tanh",
-                "softmax", "standard", 1, phases, null, null, metrics, "test", "4.2.0", "2025-01-01T00:00:00Z",
-                ModelMetadata.WEIGHT_FILES);
-    }
-
-    private static String page(ModelMetadata model, List<PhaseConfig> runPhases) {
-        RunReport r = new RunReport("train", model, new Metrics(null, ReportFixtures.confusion(1)),
-                new RunReport.Curves(runPhases, ReportFixtures.loss(), List.of(), 0), List.of(), 28, 28);
-        return new String(ReportHtml.render(r, List.of(RunReport.LOSS_PNG)), StandardCharsets.UTF_8);
     }
 }
