@@ -26,7 +26,6 @@ import dev.sparkmnist.data.ImageBlock;
 import dev.sparkmnist.data.MnistFiles;
 import dev.sparkmnist.data.PixelStatistics;
 import dev.sparkmnist.eval.CommitteeEvaluator;
-import dev.sparkmnist.eval.ConfusionMatrix;
 import dev.sparkmnist.eval.Evaluator;
 import dev.sparkmnist.eval.Metrics;
 import dev.sparkmnist.fetch.MnistIdentity;
