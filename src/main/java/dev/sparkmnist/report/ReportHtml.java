@@ -166,7 +166,8 @@ final class ReportHtml {
                                 : changed ? iterationsPlanned(plan, p) : Long.toString(p.iterations()))
                         .append("</td><td>")
                         .append(changed ? batchPlanned(plan, p) : Integer.toString(p.batchSize()))
-                        .append("</td><td>").append(p.learningRate()).append("</td><td>")
+                        .append("</td><td>").append(changed ? ratePlanned(plan, p) : Double.toString(p.learningRate()))
+                        .append("</td><td>")
                         .append(p.lambda()).append("</td><td>").append(p.momentum()).append("</td><td>")
                         .append(changed && p.localSteps() == 0 ? plan.localSteps() + " (auto)"
                                 : Integer.toString(p.localSteps()))
@@ -210,6 +211,21 @@ final class ReportHtml {
         return String.format(Locale.ROOT, "%,d%s (configured %,d)", plan.globalBatch(), plan.partitionBatch() > 0
                 ? String.format(Locale.ROOT, " = %d \u00d7 %,d", plan.globalBatch() / plan.partitionBatch(),
                 plan.partitionBatch()) : "", configured.batchSize());
+    }
+
+    /**
+     * The rate cell of a phase that ran with another batch than configured: the rate it ran at (the configured one
+     * times the plan's factor), the configured one beside it when they differ, and the warm-up, e.g.
+     * "1.0E-4 (configured 2.0E-4)", "0.004 (configured 0.001; warm-up 3 iterations)".
+     */
+    static String ratePlanned(RunPlan.Phase plan, PhaseConfig configured) {
+        boolean same = plan.learningRate() == configured.learningRate();
+        if (same && plan.warmupIterations() == 0) {
+            return Double.toString(configured.learningRate());
+        }
+        return plan.learningRate() + " (" + (same ? "" : "configured " + configured.learningRate())
+                + (plan.warmupIterations() == 0 ? "" : (same ? "" : "; ") + "warm-up " + String.format(Locale.ROOT,
+                "%,d", plan.warmupIterations()) + " iterations") + ")";
     }
 
     private static void row(StringBuilder h, String key, String value) {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * them on the loss curve, whose iterations are the ones that ran.
  *
  * <p>In {@code model.json}: {@code "plan": {"partitions": 8, "phases": [{"iterations": 2930, "globalBatch": 2048,
- * "partitionBatch": 0, "localSteps": 1}]}}, one entry per phase of this run (a continued model's earlier phases have
+ * "partitionBatch": 0, "localSteps": 1, "learningRate": 1.0E-4, "warmupIterations": 0}]}}, one entry per phase of this run (a continued model's earlier phases have
  * none). A model written before the record existed has none, and reads as {@link Optional#empty()}.
  *
  * @param partitions the partitions the run trained on
@@ -35,11 +35,16 @@ public record RunPlan(int partitions, List<Phase> phases) {
      * @param globalBatch    samples per step over all partitions
      * @param partitionBatch samples per partition per step, or 0 when the global batch was split over the partitions
      * @param localSteps     local steps per Spark job
+     * @param learningRate   the (batch-summed) learning rate the schedule starts from after any warm-up: the
+     *                       configured one times the plan's rate factor
+     * @param warmupIterations steps over which the rate rose to {@code learningRate}, 0 for none
      */
-    public record Phase(long iterations, int globalBatch, int partitionBatch, int localSteps) {
+    public record Phase(long iterations, int globalBatch, int partitionBatch, int localSteps, double learningRate,
+                        long warmupIterations) {
         /** The phase of {@code plan}. */
         public static Phase of(PhasePlan plan) {
-            return new Phase(plan.iterations(), plan.globalBatch(), plan.partitionBatch(), plan.localSteps());
+            return new Phase(plan.iterations(), plan.globalBatch(), plan.partitionBatch(), plan.localSteps(),
+                    plan.phase().learningRate() * plan.rateFactor(), plan.warmupIterations());
         }
 
         /** True when {@code configured}'s iterations and batch are the ones that ran. */
@@ -53,6 +58,8 @@ public record RunPlan(int partitions, List<Phase> phases) {
             p.put("globalBatch", globalBatch);
             p.put("partitionBatch", partitionBatch);
             p.put("localSteps", localSteps);
+            p.put("learningRate", learningRate);
+            p.put("warmupIterations", warmupIterations);
             return p;
         }
     }
@@ -91,11 +98,13 @@ public record RunPlan(int partitions, List<Phase> phases) {
             if (!(o instanceof Map<?, ?> p) || !(p.get("iterations") instanceof Number iterations)
                     || !(p.get("globalBatch") instanceof Number global)
                     || !(p.get("partitionBatch") instanceof Number perPartition)
-                    || !(p.get("localSteps") instanceof Number local)) {
+                    || !(p.get("localSteps") instanceof Number local)
+                    || !(p.get("learningRate") instanceof Number rate)
+                    || !(p.get("warmupIterations") instanceof Number warmup)) {
                 return Optional.empty();
             }
             phases.add(new Phase(iterations.longValue(), global.intValue(), perPartition.intValue(),
-                    local.intValue()));
+                    local.intValue(), rate.doubleValue(), warmup.longValue()));
         }
         return Optional.of(new RunPlan(partitions.intValue(), phases));
     }

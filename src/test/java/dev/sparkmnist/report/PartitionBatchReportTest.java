@@ -45,8 +45,10 @@ class PartitionBatchReportTest {
     void modelJsonRecordsThePlan() throws Exception {
         JsonNode plan = Json.MAPPER.readTree(run.file("model.json").toFile()).get("metrics").get(RunPlan.KEY);
         assertEquals(Json.MAPPER.readTree("{\"partitions\": 2, \"phases\": ["
-                + "{\"iterations\": 20, \"globalBatch\": 80, \"partitionBatch\": 40, \"localSteps\": 2},"
-                + "{\"iterations\": 10, \"globalBatch\": 80, \"partitionBatch\": 40, \"localSteps\": 2}]}"), plan);
+                + "{\"iterations\": 20, \"globalBatch\": 80, \"partitionBatch\": 40, \"localSteps\": 2, "
+                + "\"learningRate\": 0.001, \"warmupIterations\": 2},"
+                + "{\"iterations\": 10, \"globalBatch\": 80, \"partitionBatch\": 40, \"localSteps\": 2, "
+                + "\"learningRate\": 0.001, \"warmupIterations\": 1}]}"), plan);
         ModelMetadata meta = run.metadata();
         assertEquals(List.of(80L, 40L), meta.phases().stream().map(PhaseConfig::iterations).toList(),
                 "model.json's phases stay as configured");
@@ -59,7 +61,7 @@ class PartitionBatchReportTest {
         for (Path page : List.of(run.file(RunReport.REPORT_HTML), dir.resolve(RunReport.REPORT_HTML))) {
             String html = Files.readString(page, StandardCharsets.UTF_8);
             assertTrue(html.contains("<tr><td>1</td><td>20 (configured 80)</td><td>80 = 2 \u00d7 40 (configured "
-                    + "20)</td>"), page + ": " + html);
+                    + "20)</td><td>0.001 (warm-up 2 iterations)</td>"), page + ": " + html);
             assertTrue(html.contains("<tr><td>2</td><td>10 (configured 40)</td><td>80 = 2 \u00d7 40 (configured "
                     + "20)</td>"), page + ": " + html);
             assertFalse(html.contains("<td>80</td>") || html.contains("<td>40</td>"),

@@ -44,8 +44,10 @@ class PlannedRunReportTest {
         Map<String, Object> metrics = new LinkedHashMap<>();
         RunPlan plan = RunPlan.of(config(PHASES, PER_PARTITION, 2), 2);
         plan.record(metrics);
-        assertEquals(List.of(new RunPlan.Phase(150, 400, 200, 1), new RunPlan.Phase(100, 400, 200, 1)),
-                plan.phases());
+        // the rate scales with the batch as far as the global batch grew (4x, under the cap of 8x): the factor on
+        // the batch-summed rate stays 1, reached after a warm-up of a tenth of the iterations
+        assertEquals(List.of(new RunPlan.Phase(150, 400, 200, 1, 0.1, 15), new RunPlan.Phase(100, 400, 200, 1, 0.01,
+                10)), plan.phases());
         @SuppressWarnings("unchecked")
         Map<String, Object> read = Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(metrics), Map.class);
         assertEquals(plan, RunPlan.read(read).orElseThrow(), "as model.json reads it back");
@@ -96,7 +98,7 @@ class PlannedRunReportTest {
         assertTrue(html.contains("<tr><td>1</td><td>1000</td><td>100</td>"),
                 "the earlier run's phase stays as configured: " + html);
         assertTrue(html.contains("<tr><td>2</td><td>150 (configured 600)</td><td>400 = 2 \u00d7 200 (configured "
-                + "100)</td>"), html);
+                + "100)</td><td>0.1 (warm-up 15 iterations)</td>"), html);
         assertTrue(html.contains("<tr><td>3</td><td>100 (configured 400)</td><td>400 = 2 \u00d7 200 (configured "
                 + "100)</td>"), html);
 
@@ -107,8 +109,8 @@ class PlannedRunReportTest {
         Map<String, Object> onEight = new LinkedHashMap<>();
         RunPlan.of(config(best, large, 8), 8).record(onEight);
         String bestPage = ReportFixtures.page(ReportFixtures.model(best, onEight), best);
-        assertTrue(bestPage.contains("<td>2,930 (configured 23,438)</td><td>2,048 (configured 256)</td>"),
-                bestPage);
+        assertTrue(bestPage.contains("<td>2,930 (configured 23,438)</td><td>2,048 (configured 256)</td>"
+                + "<td>1.0E-4 (configured 2.0E-4)</td>"), "the large batch's half rate: " + bestPage);
         assertTrue(bestPage.contains("<td>1 (auto)</td>"), "the local steps auto chose: " + bestPage);
     }
 
