@@ -49,6 +49,15 @@ public final class BenchMain {
     private final Map<String, String> opts = new HashMap<>();
     private final Map<String, Object> json = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
+    /**
+     * With {@code --only}: the results file as it was, whose sections this run did not measure are kept (a partial
+     * run must not erase the rest of the file); null for a full run, which writes the file anew.
+     */
+    private Map<String, Object> earlier;
+    /** What describes one run rather than a section: a partial run files these under {@value #PARTIAL_RUN}. */
+    private static final Set<String> RUN_KEYS = Set.of("sparkMaster", "partitions", "blasDriver", "blasExecutors",
+            "cacheBytesPerPixel", "benchSeconds", "table");
+    private static final String PARTIAL_RUN = "lastPartialRun";
     /** The training set's own standardisation, learnt once after loading. */
     private InputScaling learntStandard;
 
@@ -103,6 +112,7 @@ public final class BenchMain {
         TrainingConfig ours = oursConfig(partitions);
         LayerSizes sizes = new LayerSizes(train.pixelsPerImage(), ours.hidden(), 10);
         Path out = Path.of(opt("out", "bench/results.json"));
+        earlier = opts.containsKey("only") ? readEarlier(out) : null;
         if (wants("kernel")) {
             kernel(sizes, ours.phases().get(0).batchSize() / partitions);
             save(out);
@@ -150,6 +160,23 @@ public final class BenchMain {
         spark.stop();
     }
 
+    /**
+     * The results file {@code out} as it is, for a partial run to keep what it does not measure; empty when there is
+     * none yet. An unreadable file is refused rather than replaced.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readEarlier(Path out) throws IOException {
+        if (!Files.exists(out)) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            return Json.MAPPER.readValue(out.toFile(), LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new IOException(out + ": not a results file this partial run (--only) can add to; move it away or "
+                    + "name another with --out (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The preset's scaling kind with the training set's own statistics, as a training run learns them. */
     private InputScaling scaling(InputScaling.Kind kind) {
         InputScaling s = InputScaling.of(kind);
@@ -158,9 +185,19 @@ public final class BenchMain {
 
     /** Writes what is measured so far (write, then rename), so an interrupted run still leaves its figures. */
     private void save(Path out) throws IOException {
+        Map<String, Object> content = json;
+        if (earlier != null) {
+            content = new LinkedHashMap<>(earlier);
+            Map<String, Object> partial = new LinkedHashMap<>();
+            partial.put("only", opts.get("only"));
+            for (Map.Entry<String, Object> e : json.entrySet()) {
+                (RUN_KEYS.contains(e.getKey()) ? partial : content).put(e.getKey(), e.getValue());
+            }
+            content.put(PARTIAL_RUN, partial);
+        }
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), content);
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

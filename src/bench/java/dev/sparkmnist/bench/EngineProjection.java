@@ -22,8 +22,9 @@ import dev.sparkmnist.nn.LayerSizes;
  * </pre>
  * with B the global batch, s the compute per sample on one core (the engine's float sparse-input kernel: the
  * smaller of this run's slope between 1- and 256-sample steps on one task and the full benchmark's time inside
- * tasks per sample in {@code bench/results.json}), u the measured per-step update of the n-parameter model (the
- * 1-sample floor on one task; each of N tasks updates only the slice it owns, ZeRO-1, so it shrinks with N),
+ * tasks per sample in {@code bench/results.json}), u the measured per-step float update of the n-parameter model
+ * (a 1-sample step of the float kernel on one task less its sample's compute; each of N tasks updates only the
+ * slice it owns, ZeRO-1, so it shrinks with N),
  * alpha the latency per message and {@code bytes} what each task sends (and receives) per step: its partitions'
  * SparseRows (their W1 gradients as the few numbers they are made of, MNIST's 19% inked inputs) to every other
  * owner ({@code OrderedAllReduce}, {@code Contribution}), then its new float weights ({@code WeightGather}). Not
@@ -84,10 +85,8 @@ final class EngineProjection {
         // (never speeds it up), and more compute per step would flatter the speed-ups.
         double sDefault = Math.min(measuredDefault, earlier[0]);
         double sBest = Math.min(measuredBest, earlier[1]);
-        double u512 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 512, 1, 1, 1),
-                "msPerStep") / 1e3;
-        double u800 = EngineBench.num(EngineBench.find(probes, "local[1]", "collective", 800, 1, 1, 1),
-                "msPerStep") / 1e3;
+        double u512 = floatUpdate(probes, 512, measuredDefault);
+        double u800 = floatUpdate(probes, 800, measuredBest);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("formula", "step(N) = (B/N)*s + u/N + 2(N-1)*alpha + bytes(N)/1.25e9 for N >= 2, step(1) = B*s + u; "
                 + "bytes(N) = (C(B/N)*P/N + 4n)*(N-1)/N with P = N, C(b) = 4*(b*(h + 2*784*0.19) + 785 + h + "
@@ -108,13 +107,17 @@ final class EngineProjection {
         out.put("computeSecondsPerSampleBestResultsJson", earlier[1]);
         out.put("updateSecondsPerStep512", u512);
         out.put("updateSecondsPerStep800", u800);
+        out.put("updateSecondsPerStepDouble512", doubleFloor(probes, 512));
+        out.put("updateSecondsPerStepDouble800", doubleFloor(probes, 800));
         out.put("sources", "s: the smaller of bench/results.json's (ours: median of taskSeconds / samples, the "
                 + "default preset on 2 partitions; best: median of taskSecondsWithDistortion / samples) and this "
                 + "run's slope between the local[1] probes collective:H:1:1:0 and collective:H:1:256:0 (H "
                 + "512; H 800 with the best preset's distortions: steps of 1 and 256 samples on one task, the float "
-                + "sparse-input kernel of local SGD); u: local[1] probes collective:H:1:1:1 (synchronous double step "
-                + "of 1 sample on 1 partition: the model's update and the step's O(n) work); alpha: stated, see "
-                + "alphaNote");
+                + "sparse-input kernel of local SGD); u: the float update of the synchronous float path, the local[1] "
+                + "probe collective:H:1:1:0 (steps of 1 sample on 1 task: the float update and the step's O(n) work, "
+                + "local SGD's float momentum step, which the sharded update runs) less this run's s (its 1 sample); "
+                + "measured in the same run as the probes, so under their load, like the double path's floor "
+                + "collective:H:1:1:1 (updateSecondsPerStepDouble, not used); alpha: stated, see alphaNote");
         List<Map<String, Object>> cases = new ArrayList<>();
         cases.add(project("default preset (784-512-10, 60k images)", 60_000, 512, sDefault, u512, alpha,
                 new int[] {256, 1024}, 0, rows));
@@ -164,6 +167,21 @@ final class EngineProjection {
             throw new java.io.UncheckedIOException(e);
         }
         return out;
+    }
+
+    /**
+     * Seconds of the synchronous float path's per-step update of the 784-{@code hidden}-10 model on one core: a
+     * 1-sample step of the float kernel on one task (local SGD's float momentum update, the one
+     * {@code ShardedUpdate} runs on each owner's slice) less that sample's compute {@code perSample}.
+     */
+    private static double floatUpdate(List<Map<String, Object>> probes, int hidden, double perSample) {
+        return EngineBench.num(EngineBench.find(probes, "local[1]", "collective", hidden, 1, 1, 0), "msPerStep") / 1e3
+                - perSample;
+    }
+
+    /** Seconds of the double path's 1-sample synchronous step on one task (compute, double update, O(n) work). */
+    private static double doubleFloor(List<Map<String, Object>> probes, int hidden) {
+        return EngineBench.num(EngineBench.find(probes, "local[1]", "collective", hidden, 1, 1, 1), "msPerStep") / 1e3;
     }
 
     /**
