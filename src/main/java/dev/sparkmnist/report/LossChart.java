@@ -135,7 +135,8 @@ public final class LossChart {
     /**
      * The marks of {@link #chart}: where each later phase began, then where the convergence check stopped training.
      * A phase's length is what it ran when {@code stopped} has one entry per phase (a skipped phase began nowhere),
-     * else its planned iterations when {@code planned} has one entry per phase, else its configured iterations.
+     * else its planned iterations when {@code planned} has one entry per phase, else its configured iterations. A
+     * phase's label names the rate it ran at: the plan's when there is one, else the configured one.
      */
     static List<Mark> marks(List<PhaseConfig> phases, List<RunPlan.Phase> planned, List<PhaseRun> stopped) {
         boolean ran = !stopped.isEmpty() && stopped.size() == phases.size();
@@ -144,8 +145,10 @@ public final class LossChart {
         long start = 0;
         for (int p = 0; p < phases.size(); p++) {
             if (p > 0 && !(ran && stopped.get(p).run() == 0)) {
+                // the rate the phase ran at: a plan's large batch may have scaled the configured one
+                double rate = plan ? planned.get(p).learningRate() : phases.get(p).learningRate();
                 marks.add(new Mark(start, String.format(Locale.ROOT, "phase %d: lr %s, lambda %s", p + 1,
-                        compact(phases.get(p).learningRate()), compact(phases.get(p).lambda())), false));
+                        compact(rate), compact(phases.get(p).lambda())), false));
             }
             start += ran ? stopped.get(p).run() : plan ? planned.get(p).iterations() : phases.get(p).iterations();
         }

@@ -76,6 +76,21 @@ class PlannedRunReportTest {
     }
 
     @Test
+    void markLabelsNameTheRateThePhaseRanAt() {
+        // The best preset's large batch on 8 partitions halves the batch-summed rate of every phase.
+        List<PhaseConfig> two = List.of(new PhaseConfig(2048, 256, 0.0002, 0.0005, 0.9, 0,
+                LearningRateSchedule.COSINE), new PhaseConfig(2048, 256, 0.0001, 0.0005, 0.9, 0,
+                LearningRateSchedule.COSINE));
+        ScaleOut large = new ScaleOut(0, Averaging.AUTO, 0.1, 8, 0.1, 0, new ScaleOut.LargeBatch(2048, 0.5));
+        List<RunPlan.Phase> planned = RunPlan.of(config(two, large, 8), 8).phases();
+        List<LossChart.Mark> marks = LossChart.marks(two, planned, List.of());
+        assertEquals(List.of(256L), iterations(marks), "phase 2 starts after 2048 x 256 / 2048 steps");
+        assertEquals("phase 2: lr 5.0E-5, lambda 5.0E-4", marks.get(0).label());
+        assertEquals("phase 2: lr 1.0E-4, lambda 5.0E-4", LossChart.marks(two, List.of(), List.of()).get(0).label(),
+                "without a plan: the configured rate");
+    }
+
+    @Test
     void lossPngIsDrawnWithThePlannedMarks() {
         RunPlan plan = RunPlan.of(config(PHASES, PER_PARTITION, 2), 2);
         Map<String, Object> metrics = new LinkedHashMap<>();
