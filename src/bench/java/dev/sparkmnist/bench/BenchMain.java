@@ -50,8 +50,8 @@ public final class BenchMain {
     private final Map<String, Object> json = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
     /**
-     * With {@code --only}: the results file as it was, whose sections this run did not measure are kept (a partial
-     * run must not erase the rest of the file); null for a full run, which writes the file anew.
+     * The results file as it was: the sections this run does not measure are kept (the long ones run only when
+     * named, so even a full run measures only some; a run must not erase the rest of the file).
      */
     private Map<String, Object> earlier;
     /** What describes one run rather than a section: a partial run files these under {@value #PARTIAL_RUN}. */
@@ -112,7 +112,7 @@ public final class BenchMain {
         TrainingConfig ours = oursConfig(partitions);
         LayerSizes sizes = new LayerSizes(train.pixelsPerImage(), ours.hidden(), 10);
         Path out = Path.of(opt("out", "bench/results.json"));
-        earlier = opts.containsKey("only") ? readEarlier(out) : null;
+        earlier = readEarlier(out);
         if (wants("kernel")) {
             kernel(sizes, ours.phases().get(0).batchSize() / partitions);
             save(out);
@@ -161,8 +161,8 @@ public final class BenchMain {
     }
 
     /**
-     * The results file {@code out} as it is, for a partial run to keep what it does not measure; empty when there is
-     * none yet. An unreadable file is refused rather than replaced.
+     * The results file {@code out} as it is, for a run to keep what it does not measure; empty when there is none
+     * yet. An unreadable file is refused rather than replaced.
      */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> readEarlier(Path out) throws IOException {
@@ -172,8 +172,8 @@ public final class BenchMain {
         try {
             return Json.MAPPER.readValue(out.toFile(), LinkedHashMap.class);
         } catch (IOException e) {
-            throw new IOException(out + ": not a results file this partial run (--only) can add to; move it away or "
-                    + "name another with --out (" + e.getMessage() + ")", e);
+            throw new IOException(out + ": not a results file this run can add to; move it away or name another "
+                    + "with --out (" + e.getMessage() + ")", e);
         }
     }
 
@@ -185,15 +185,17 @@ public final class BenchMain {
 
     /** Writes what is measured so far (write, then rename), so an interrupted run still leaves its figures. */
     private void save(Path out) throws IOException {
-        Map<String, Object> content = json;
-        if (earlier != null) {
-            content = new LinkedHashMap<>(earlier);
+        Map<String, Object> content = new LinkedHashMap<>(earlier);
+        if (opts.containsKey("only")) { // a partial run: its table and machine lines apart from the full run's
             Map<String, Object> partial = new LinkedHashMap<>();
             partial.put("only", opts.get("only"));
             for (Map.Entry<String, Object> e : json.entrySet()) {
                 (RUN_KEYS.contains(e.getKey()) ? partial : content).put(e.getKey(), e.getValue());
             }
             content.put(PARTIAL_RUN, partial);
+        } else {
+            content.remove(PARTIAL_RUN);
+            content.putAll(json);
         }
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
         Files.createDirectories(out.toAbsolutePath().getParent());

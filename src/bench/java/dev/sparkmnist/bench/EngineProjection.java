@@ -22,8 +22,8 @@ import dev.sparkmnist.nn.LayerSizes;
  * </pre>
  * with B the global batch, s the compute per sample on one core (the engine's float sparse-input kernel: the
  * smaller of this run's slope between 1- and 256-sample steps on one task and the full benchmark's time inside
- * tasks per sample in {@code bench/results.json}), u the measured per-step float update of the n-parameter model
- * (a 1-sample step of the float kernel on one task less its sample's compute; each of N tasks updates only the
+ * tasks per sample in {@code bench/results.json}), u the per-step float update of the n-parameter model, estimated
+ * as a 1-sample step of the float kernel on one task less its sample's compute (each of N tasks updates only the
  * slice it owns, ZeRO-1, so it shrinks with N),
  * alpha the latency per message and {@code bytes} what each task sends (and receives) per step: its partitions'
  * SparseRows (their W1 gradients as the few numbers they are made of, MNIST's 19% inked inputs) to every other
@@ -115,9 +115,11 @@ final class EngineProjection {
                 + "512; H 800 with the best preset's distortions: steps of 1 and 256 samples on one task, the float "
                 + "sparse-input kernel of local SGD); u: the float update of the synchronous float path, the local[1] "
                 + "probe collective:H:1:1:0 (steps of 1 sample on 1 task: the float update and the step's O(n) work, "
-                + "local SGD's float momentum step, which the sharded update runs) less this run's s (its 1 sample); "
-                + "measured in the same run as the probes, so under their load, like the double path's floor "
-                + "collective:H:1:1:1 (updateSecondsPerStepDouble, not used); alpha: stated, see alphaNote");
+                + "local SGD's float momentum step, which the sharded update runs) less this run's s (its 1 sample): "
+                + "an estimate under the probes' load, local SGD on one partition spreading its round's own work over "
+                + "32 steps, without the owners' summing of the partitions' contributions, which the double path's "
+                + "floor collective:H:1:1:1 (updateSecondsPerStepDouble, no longer used) did not hold either; alpha: "
+                + "stated, see alphaNote");
         List<Map<String, Object>> cases = new ArrayList<>();
         cases.add(project("default preset (784-512-10, 60k images)", 60_000, 512, sDefault, u512, alpha,
                 new int[] {256, 1024}, 0, rows));

@@ -151,7 +151,7 @@ public final class CollectiveEngine implements PhaseEngine {
                     dispatcher.offer((RoundReport) report);
                 })) {
             CollectiveTask task = new CollectiveTask(rounds, groups, tracker.host(), tracker.port(), credentials,
-                    runId, policy, timeoutMillis, new CollectiveTask.StallForTests(
+                    runId, policy, timeoutMillis, new CollectiveTask.TestHooks(
                     launch == 0 ? (int) setting("spark.sparkmnist.test.stallTask", -1) : -1,
                     (long) setting("spark.sparkmnist.test.stallStep", -1),
                     (long) setting("spark.sparkmnist.test.roundMillis", 0)));

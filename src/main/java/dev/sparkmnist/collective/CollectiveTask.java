@@ -43,11 +43,11 @@ final class CollectiveTask implements Serializable {
     private final String runId;
     private final SnapshotPolicy snapshots;
     private final long timeoutMillis;
-    private final StallForTests stall;
+    private final TestHooks hooks;
 
     CollectiveTask(PhaseRounds rounds, TaskGroups groups, String trackerHost, int trackerPort,
                    Credentials credentials, String runId, SnapshotPolicy snapshots, long timeoutMillis,
-                   StallForTests stall) {
+                   TestHooks hooks) {
         this.rounds = rounds;
         this.groups = groups;
         this.trackerHost = trackerHost;
@@ -56,7 +56,7 @@ final class CollectiveTask implements Serializable {
         this.runId = runId;
         this.snapshots = snapshots;
         this.timeoutMillis = timeoutMillis;
-        this.stall = stall;
+        this.hooks = hooks;
     }
 
     List<TaskOutcome> run(List<Tuple2<Integer, ImageBlock>> input) {
@@ -105,7 +105,7 @@ final class CollectiveTask implements Serializable {
         long lastSnapshotTime = System.nanoTime();
         List<PartitionResult> results = new ArrayList<>(partitions.size());
         while (cursor.done() < iterations && !cursor.converged()) {
-            stall.maybeStall(rank, attempt, cursor.globalStep());
+            hooks.beforeRound(rank, attempt, cursor.globalStep());
             PhaseRounds.Round round = rounds.round(cursor.done(), cursor.globalStep());
             double[] from = rounds.start(cursor);
             // A sharded round keeps the float weights up to date in the cursor: the kernel reads them in place.
@@ -172,8 +172,8 @@ final class CollectiveTask implements Serializable {
      * ({@code spark.sparkmnist.test.roundMillis}), so that a test killing an executor mid-stage gets a stage long
      * enough to land in, however fast the machine; sleeping changes no arithmetic.
      */
-    record StallForTests(int rank, long step, long roundMillis) implements Serializable {
-        void maybeStall(int me, int attempt, long globalStep) {
+    record TestHooks(int rank, long step, long roundMillis) implements Serializable {
+        void beforeRound(int me, int attempt, long globalStep) {
             if (me == rank && attempt == 0 && globalStep == step) {
                 sleep(Long.MAX_VALUE);
             }

@@ -59,7 +59,8 @@ public final class LossChart {
     /**
      * The chart for one run.
      *
-     * @param phases   the run's phases, in order (their iteration counts place the phase marks)
+     * @param phases   the run's phases as configured, in order (their iteration counts place the phase marks when
+     *                 neither {@code planned} nor {@code stopped} say otherwise)
      * @param planned  each of {@code phases} as it ran on the run's partitions ({@link RunPlan#phasesOf}), whose
      *                 iteration counts then place the marks; empty (or of another length) when unknown
      * @param stopped  what each of {@code phases} ran when the convergence check stopped the run

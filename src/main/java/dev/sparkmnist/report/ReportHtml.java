@@ -169,7 +169,7 @@ final class ReportHtml {
                         .append("</td><td>").append(changed ? ratePlanned(plan, p) : Double.toString(p.learningRate()))
                         .append("</td><td>")
                         .append(p.lambda()).append("</td><td>").append(p.momentum()).append("</td><td>")
-                        .append(changed && p.localSteps() == 0 ? plan.localSteps() + " (auto)"
+                        .append(plan != null && p.localSteps() == 0 ? plan.localSteps() + " (auto)"
                                 : Integer.toString(p.localSteps()))
                         .append("</td><td class=\"k\">")
                         .append(p.schedule().name().toLowerCase(Locale.ROOT)).append("</td></tr>\n");
@@ -197,9 +197,13 @@ final class ReportHtml {
                 run.planned() == configured ? "" : String.format(Locale.ROOT, "; configured %,d", configured));
     }
 
-    /** The iterations cell of a phase planned with other iterations than configured: "2,930 (configured 23,438)". */
+    /**
+     * The iterations cell of a phase that ran with another batch than configured: "2,930 (configured 23,438)", or the
+     * count alone when the plan kept it.
+     */
     static String iterationsPlanned(RunPlan.Phase plan, PhaseConfig configured) {
-        return String.format(Locale.ROOT, "%,d (configured %,d)", plan.iterations(), configured.iterations());
+        return plan.iterations() == configured.iterations() ? Long.toString(configured.iterations())
+                : String.format(Locale.ROOT, "%,d (configured %,d)", plan.iterations(), configured.iterations());
     }
 
     /**

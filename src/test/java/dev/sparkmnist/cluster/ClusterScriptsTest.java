@@ -102,7 +102,8 @@ class ClusterScriptsTest {
                 Path model = tmp.resolve("disturbed-" + branch.split(" ")[0]);
                 String[] cmd = train(master, data, model, engine);
                 String log = trainLosingAnExecutor(e, workers, false,
-                        engine.equals("job") ? cmd : withConf(cmd, SLOW_ROUNDS), tmp.resolve("disturbed-" + branch.split(" ")[0] + ".log"));
+                        engine.equals("job") ? cmd : withConf(cmd, SLOW_ROUNDS),
+                        tmp.resolve("disturbed-" + branch.split(" ")[0] + ".log"));
                 assertTrue(log.contains(branch), log);
                 if (engine.equals("job")) {
                     // Either the survivor had re-cached the lost block and drops it, or the block was still

@@ -26,8 +26,8 @@ import dev.sparkmnist.testing.SyntheticDigits;
 /**
  * Executor loss on a real multi-process cluster: Spark's {@code local-cluster[2,1,1024]} master runs a standalone
  * master and worker inside the driver JVM and each executor in its own JVM. The driver ({@link ExecutorLossDriver},
- * a child JVM of this test) trains the same configuration twice; during the second run, a third of the way in (a
- * fifth for the collective engine's longer run), the test kills one executor JVM with {@code kill -9}. Spark re-runs the lost tasks on the other executor
+ * a child JVM of this test) trains the same configuration twice; during the second run, a third of the way in, the
+ * test kills one executor JVM with {@code kill -9}. Spark re-runs the lost tasks on the other executor
  * (drawing the same keyed batches), rebuilds the lost cached blocks from the IDX files and the worker starts a
  * replacement executor. The run must finish with exactly the weights of the undisturbed run. It runs once per
  * engine: the job-per-round engine re-runs the lost tasks; the collective engine's barrier stage fails as a whole
@@ -41,15 +41,14 @@ import dev.sparkmnist.testing.SyntheticDigits;
 @Tag("multiprocess")
 @Timeout(900)
 class ExecutorLossTest {
-    /** Rounds of the job-per-round engine: each is a Spark job, so 160 of them last several seconds. */
-    private static final long JOB_ITERATIONS = 160;
+    private static final long ITERATIONS = 160;
     /**
-     * Steps of the collective engine, which runs the whole phase in one stage at a few milliseconds a step: 160 steps
-     * were over in 0.7 s on CI, and the kill, sent a third of the way in, landed after the stage had finished (no
-     * restart to see). 2,000 steps, with the kill sent at a fifth of the way, leave 1,600 steps (3-6 s) for the kill
-     * to land in, however late the driver publishes the progress the test watches.
+     * The collective engine runs the whole phase in one stage at a few milliseconds a step: 160 steps were over in
+     * 0.7 s on CI, and the kill, sent a third of the way in, landed after the stage had finished (no restart to
+     * see). A test hook that changes no arithmetic makes each of its rounds sleep 30 ms first, which leaves over 3 s
+     * of stage after the kill, however fast the machine and however late the driver publishes its progress.
      */
-    private static final long COLLECTIVE_ITERATIONS = 2000;
+    private static final String SLOW_ROUNDS_MS = "30";
 
     @TempDir
     Path tmp;
@@ -60,12 +59,13 @@ class ExecutorLossTest {
         // collective-float: synchronous float gradients, the update sharded over the two executor JVMs
         String engine = variant.startsWith("collective") ? "collective" : "job";
         String plan = variant.endsWith("float") ? "float" : "bmuf";
-        long iterations = engine.equals("job") ? JOB_ITERATIONS : COLLECTIVE_ITERATIONS;
-        long killAt = engine.equals("job") ? iterations / 3 : iterations / 5;
+        long iterations = ITERATIONS;
+        long killAt = iterations / 3;
         Path data = SyntheticDigits.writeMnistLike(Files.createDirectory(tmp.resolve("data")), 1000, 100, false, 5);
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path sparkHome = ChildJvm.sparkHome(tmp.resolve("spark-home"));
         Map<String, String> props = Map.of(
+                "spark.sparkmnist.test.roundMillis", SLOW_ROUNDS_MS,
                 "spark.master", "local-cluster[2,1,1024]",
                 "spark.executor.extraClassPath", ChildJvm.appClasses(),
                 "spark.ui.enabled", "false",

@@ -64,8 +64,9 @@ class PartitionBatchReportTest {
                     + "20)</td><td>0.001 (warm-up 2 iterations)</td>"), page + ": " + html);
             assertTrue(html.contains("<tr><td>2</td><td>10 (configured 40)</td><td>80 = 2 \u00d7 40 (configured "
                     + "20)</td>"), page + ": " + html);
-            assertFalse(html.contains("<td>80</td>") || html.contains("<td>40</td>"),
-                    "a configured count shown as if it ran: " + html);
+            String table = ReportFixtures.phaseTable(html);
+            assertFalse(table.isEmpty() || table.contains("<td>80</td>") || table.contains("<td>40</td>"),
+                    "a configured count shown as if it ran: " + table);
         }
     }
 

@@ -151,6 +151,16 @@ class PlannedRunReportTest {
         assertArrayEquals(without.files().get(RunReport.LOSS_PNG), with.files().get(RunReport.LOSS_PNG));
         assertFalse(new String(with.files().get(RunReport.REPORT_HTML), StandardCharsets.UTF_8)
                 .contains("configured"));
+
+        // Local steps left to auto: the count the plan chose, whether or not the rest changed (64 / 2 partitions).
+        List<PhaseConfig> auto = List.of(new PhaseConfig(600, 100, 0.1, 1e-4, 0.9, 0, LearningRateSchedule.COSINE));
+        Map<String, Object> autoPlan = new LinkedHashMap<>();
+        RunPlan.of(config(auto, split, 2), 2).record(autoPlan);
+        String page = ReportFixtures.page(ReportFixtures.model(auto, autoPlan), auto);
+        assertTrue(page.contains("<tr><td>1</td><td>600</td><td>100</td><td>0.1</td>"), page);
+        assertTrue(page.contains("<td>32 (auto)</td>"), "the local steps auto chose: " + page);
+        assertTrue(ReportFixtures.page(ReportFixtures.model(auto, new LinkedHashMap<>()), auto)
+                .contains("<td>0</td><td class=\"k\">cosine</td>"), "an older model: the configured 0");
     }
 
     private static List<Long> iterations(List<LossChart.Mark> marks) {

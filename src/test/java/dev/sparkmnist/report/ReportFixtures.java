@@ -50,6 +50,12 @@ final class ReportFixtures {
                 StandardCharsets.UTF_8);
     }
 
+    /** The phase table of a report page: from its header to the end of the table. */
+    static String phaseTable(String html) {
+        int start = html.indexOf("<th>phase</th>");
+        return start < 0 ? "" : html.substring(start, html.indexOf("</table>", start));
+    }
+
     static List<PhaseConfig> phases() {
         return List.of(PhaseConfig.plain(600, 100, 0.1, 1e-4), PhaseConfig.plain(400, 100, 0.01, 1e-5));
     }

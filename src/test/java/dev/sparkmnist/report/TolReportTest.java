@@ -42,8 +42,9 @@ class TolReportTest {
         String html = Files.readString(run.file(RunReport.REPORT_HTML), StandardCharsets.UTF_8);
         assertTrue(html.contains("<td>20 of 200 (converged)</td>"), "phase 1 ran 20 of 200: " + html);
         assertTrue(html.contains("<td>0 of 100 (skipped)</td>"), "phase 2 was skipped: " + html);
-        assertFalse(html.contains("<td>200</td>") || html.contains("<td>100</td>"),
-                "a configured count shown as if it ran: " + html);
+        String table = ReportFixtures.phaseTable(html);
+        assertFalse(table.isEmpty() || table.contains("<td>200</td>") || table.contains("<td>100</td>"),
+                "a configured count shown as if it ran: " + table);
 
         Path dir = run.evaluateInto(tmp.resolve("eval-report"));
         String evaluated = Files.readString(dir.resolve(RunReport.REPORT_HTML), StandardCharsets.UTF_8);
