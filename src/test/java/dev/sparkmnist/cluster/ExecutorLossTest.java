@@ -45,10 +45,11 @@ class ExecutorLossTest {
     /**
      * The collective engine runs the whole phase in one stage at a few milliseconds a step: 160 steps were over in
      * 0.7 s on CI, and the kill, sent a third of the way in, landed after the stage had finished (no restart to
-     * see). A test hook that changes no arithmetic makes each of its rounds sleep 30 ms first, which leaves over 3 s
-     * of stage after the kill, however fast the machine and however late the driver publishes its progress.
+     * see). A test hook that changes no arithmetic makes each of its rounds sleep 50 ms first, which leaves at least
+     * 2.6 s of stage after the kill (53 rounds of 2 local steps; 5.3 s on the synchronous float path), however fast
+     * the machine and however late the driver publishes its progress (at most 0.5 s behind here).
      */
-    private static final String SLOW_ROUNDS_MS = "30";
+    private static final String SLOW_ROUNDS_MS = "50";
 
     @TempDir
     Path tmp;
