@@ -174,6 +174,8 @@ final class EngineBench {
         out.put("projection", EngineProjection.of(probes, alpha10g, rows));
         double measured = Math.max(alpha10g, (double) fit.get("alphaSeconds"));
         Map<String, Object> pessimistic = EngineProjection.of(probes, measured, new ArrayList<>());
+        pessimistic.put("alphaNote", "the loopback alpha of alphaBeta (or the stated 50 us if larger): this "
+                + "machine's wait for one of its 2 busy cores more than a network's latency, as a pessimistic bound");
         out.put("projectionAtMeasuredAlpha", pessimistic);
         row("projected speed-up on 32 executors with the loopback alpha measured here (" + f(measured * 1e6, 0)
                 + " us) instead: default 256 / best 4096 / 3M 32768", EngineProjection.speedupAt32(pessimistic), "");
