@@ -178,7 +178,8 @@ final class PartitionStepTask implements Function2<Integer, Iterator<ImageBlock>
         return PartitionResult.ofModel(p, model, loss, samples);
     }
 
-    private static int draw(StepPlan plan, int p, long step, ImageBlock block, Workspace ws, int[] indices, KeyedDistorter distorter) {
+    private static int draw(StepPlan plan, int p, long step, ImageBlock block, Workspace ws, int[] indices,
+                            KeyedDistorter distorter) {
         int drawn = plan.sampler().draw(plan.seed(), step, p, block.firstRecord(), block.count(), plan.share(p),
                 indices);
         BatchAssembler.fill(block, indices, drawn, plan.scaling(), ws, distorter, plan.seed(), step, p);

@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * <p>In {@code model.json}: {@code "plan": {"partitions": 8, "phases": [{"iterations": 2930, "globalBatch": 2048,
  * "partitionBatch": 0, "localSteps": 1, "learningRate": 1.0E-4, "warmupIterations": 0}]}}, one entry per phase
- * of this run (a continued model's earlier phases have none). A model written before the record existed has none, and reads as {@link Optional#empty()}.
+ * of this run (a continued model's earlier phases have none). A model written before the record existed has none,
+ * and reads as {@link Optional#empty()}.
  *
  * @param partitions the partitions the run trained on
  * @param phases     each phase of the run as it ran, in order

@@ -11,7 +11,8 @@ import dev.sparkmnist.nn.VectorMath;
  *
  * <p>Weights, velocity and the summed gradient are float, as local SGD's working copy: the step is local SGD's
  * float arithmetic ({@link MomentumSgd#stepRange(LayerSizes, float[], float[], float[], float, int, int, double,
- * double, double, boolean)}, gradient scale 1), which the JIT runs on SIMD lanes, where a double update runs one element at a time.
+ * double, double, boolean)}, gradient scale 1), which the JIT runs on SIMD lanes, where a double update runs one
+ * element at a time.
  * The vector is cut into {@link #CHUNK}-element chunks, and slices start at chunk boundaries ({@link #boundary}).
  * In one pass over each chunk, while it is in the cache, the step updates weights and velocity, adds up the chunk's
  * squared W1/W2 weights for the L2 term of the loss (in double: {@link VectorMath#sumOfSquares(float[], int, int)}),
